@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cstring>
 
+#include <asio/error.hpp>
+
 namespace berth {
 namespace {
 
@@ -19,8 +21,12 @@ Error system_error_base(std::error_code ec, std::string syscall,
                         std::optional<std::string> address, std::optional<int> port) {
   Error e;
   e.ec = ec;
-  int n = ec.category() == std::system_category() || ec.category() == std::generic_category()
-              ? ec.value() : EIO;
+  // Asio reports system errors in its own "asio.system" category; its values are errno too.
+  const auto& cat = ec.category();
+  int n = cat == std::system_category() || cat == std::generic_category() ||
+                  cat == asio::error::get_system_category()
+              ? ec.value()
+              : ec == asio::error::operation_aborted ? ECANCELED : EIO;
   e.code = errno_name(n);
   e.errnum = -n;
   e.syscall = std::move(syscall);

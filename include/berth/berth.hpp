@@ -1,0 +1,11 @@
+#pragma once
+// The umbrella header: everything berth offers.
+
+#include "berth/acceptor.hpp"
+#include "berth/address_info.hpp"
+#include "berth/connect.hpp"
+#include "berth/error.hpp"
+#include "berth/loop.hpp"
+#include "berth/port.hpp"
+#include "berth/stream.hpp"
+#include "berth/timeout.hpp"

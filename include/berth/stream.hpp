@@ -1,0 +1,128 @@
+#pragma once
+// berth::Stream: a connected TCP or Unix stream whose operations are awaitables.
+
+#include <asio/awaitable.hpp>
+#include <asio/buffer.hpp>
+#include <asio/generic/stream_protocol.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
+#include <optional>
+
+#include "berth/address_info.hpp"
+#include "berth/error.hpp"
+#include "berth/loop.hpp"
+
+namespace berth {
+
+/// A connected stream socket, TCP (IPv4/IPv6) or Unix domain, in one type.
+/// Every operation comes in two forms, as in Asio: one throws berth::Error, the
+/// other takes a `berth::Error&` and leaves it empty on success.
+/// An open stream keeps its loop alive unless unref()'d.
+class Stream {
+ public:
+  using protocol_type = asio::generic::stream_protocol;
+  using socket_type = protocol_type::socket;
+
+  /// A closed stream on the given executor.
+  explicit Stream(const asio::any_io_executor& executor);
+  /// Takes over an open socket.
+  explicit Stream(socket_type&& socket);
+  /// Adopts an open, connected file descriptor (TCP or Unix); its family is read
+  /// with getsockname.
+  static Stream adopt(const asio::any_io_executor& executor, int fd);
+
+  Stream(Stream&&) noexcept = default;
+  Stream& operator=(Stream&&) noexcept = default;
+  ~Stream() = default;
+
+  /// Reads some bytes; returns 0 at end of stream (the peer's FIN).
+  asio::awaitable<std::size_t> read_some(asio::mutable_buffer buffer);
+  asio::awaitable<std::size_t> read_some(asio::mutable_buffer buffer, Error& error);
+
+  /// Reads exactly `buffer.size()` bytes; a FIN before then is an error (EOF).
+  asio::awaitable<std::size_t> read_exactly(asio::mutable_buffer buffer);
+  asio::awaitable<std::size_t> read_exactly(asio::mutable_buffer buffer, Error& error);
+
+  /// Waits until the stream is readable (data, FIN or error) without taking a
+  /// buffer: an idle connection then holds no read memory, as in libuv.
+  asio::awaitable<void> wait_readable();
+  asio::awaitable<void> wait_readable(Error& error);
+
+  /// Reads what is available now without waiting; 0 with `would_block` set when
+  /// nothing is, 0 with `eof` set at end of stream.
+  std::size_t try_read(asio::mutable_buffer buffer, Error& error, bool& would_block, bool& eof);
+
+  /// Writes all of a buffer, or of a buffer sequence in one gather write.
+  template <class ConstBufferSequence>
+  asio::awaitable<std::size_t> write(const ConstBufferSequence& buffers) {
+    Error error;
+    std::size_t n = co_await write(buffers, error);
+    if (error) throw error;
+    co_return n;
+  }
+  template <class ConstBufferSequence>
+  asio::awaitable<std::size_t> write(const ConstBufferSequence& buffers, Error& error) {
+    std::error_code ec;
+    std::size_t n = co_await asio::async_write(socket_, buffers,
+                                               asio::redirect_error(asio::use_awaitable, ec));
+    error = ec ? Error::from_system(ec, "write") : Error{};
+    co_return n;
+  }
+
+  /// Writes what the kernel takes now without waiting; returns the bytes taken.
+  template <class ConstBufferSequence>
+  std::size_t try_write(const ConstBufferSequence& buffers, Error& error) {
+    std::error_code ec;
+    socket_.non_blocking(true, ec);
+    std::size_t n = socket_.write_some(buffers, ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) ec.clear();
+    error = ec ? Error::from_system(ec, "write") : Error{};
+    return n;
+  }
+
+  /// Half-closes: sends FIN after queued data and keeps reading.
+  void shutdown_write();
+  void shutdown_write(Error& error);
+  /// Closes the socket (a graceful FIN unless data is unread).
+  void close() noexcept;
+  /// Closes with a TCP RST (SO_LINGER 0); the peer sees ECONNRESET.
+  void reset() noexcept;
+  /// Cancels pending operations; they complete with ECANCELED.
+  void cancel() noexcept;
+  /// Whether the socket is open.
+  bool is_open() const noexcept { return socket_.is_open(); }
+
+  /// The local endpoint, as Node prints it (nullopt when closed).
+  std::optional<AddressInfo> local_address() const;
+  /// The peer's endpoint, as Node prints it (nullopt when closed or unknown).
+  std::optional<AddressInfo> remote_address() const;
+
+  /// TCP_NODELAY (ignored on Unix sockets).
+  void set_no_delay(bool enable = true) noexcept;
+  /// SO_KEEPALIVE with TCP_KEEPIDLE=initial_delay (when > 0), TCP_KEEPCNT=10,
+  /// TCP_KEEPINTVL=1, as Node sets them (ignored on Unix sockets).
+  void set_keep_alive(bool enable, unsigned initial_delay_seconds = 0) noexcept;
+
+  /// Lets the stream keep the loop alive (the default).
+  void ref() noexcept { handle_ref_.ref(); }
+  /// Stops the stream from keeping the loop alive.
+  void unref() noexcept { handle_ref_.unref(); }
+  /// Whether the stream is ref'd.
+  bool has_ref() const noexcept { return handle_ref_.has_ref(); }
+
+  /// The underlying Asio socket.
+  socket_type& socket() noexcept { return socket_; }
+  /// The executor the stream runs on.
+  asio::any_io_executor get_executor() noexcept { return socket_.get_executor(); }
+
+ private:
+  friend class Acceptor;
+  void opened() noexcept { handle_ref_.activate(); }
+  bool is_tcp() const noexcept;
+
+  socket_type socket_;
+  HandleRef handle_ref_;
+};
+
+}  // namespace berth

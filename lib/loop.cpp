@@ -1,0 +1,94 @@
+#include "berth/loop.hpp"
+
+#include <asio/execution_context.hpp>
+#include <asio/query.hpp>
+#include <asio/execution/context.hpp>
+
+namespace berth {
+namespace {
+
+// The ref count lives in the io_context itself, so every object built on an
+// executor of that context counts in the same place, whoever made the Loop.
+class RefCountService : public asio::execution_context::service {
+ public:
+  using key_type = RefCountService;
+  static inline asio::execution_context::id id;
+  explicit RefCountService(asio::execution_context& ctx) : service(ctx) {}
+  std::size_t count = 0;
+
+ private:
+  void shutdown() override {}
+};
+
+std::size_t& counter_of(asio::execution_context& ctx) {
+  return asio::use_service<RefCountService>(ctx).count;
+}
+
+}  // namespace
+
+Loop::Loop() : owned_(std::make_unique<asio::io_context>(1)), context_(owned_.get()) {}
+Loop::Loop(asio::io_context& context) : context_(&context) {}
+Loop::~Loop() = default;
+
+Loop& Loop::current() {
+  thread_local Loop loop;
+  return loop;
+}
+
+std::size_t Loop::run() {
+  std::size_t& refs = counter_of(*context_);
+  std::size_t handled = 0;
+  context_->restart();
+  for (;;) {
+    if (refs > 0) {
+      std::size_t n = context_->run_one();
+      if (n == 0) break;  // stopped, or nothing at all is pending
+      handled += n;
+    } else {
+      // No ref'd handle: run what is ready (it may ref something), then stop.
+      std::size_t n = context_->poll();
+      if (n == 0) break;
+      handled += n;
+    }
+    if (context_->stopped()) break;
+  }
+  return handled;
+}
+
+void Loop::stop() { context_->stop(); }
+
+std::size_t Loop::ref_count() const noexcept { return counter_of(*context_); }
+
+HandleRef::HandleRef(const asio::any_io_executor& executor)
+    : counter_(&counter_of(asio::query(executor, asio::execution::context))) {}
+
+HandleRef::HandleRef(HandleRef&& other) noexcept
+    : counter_(other.counter_), active_(other.active_), refd_(other.refd_) {
+  other.active_ = false;
+}
+
+HandleRef& HandleRef::operator=(HandleRef&& other) noexcept {
+  if (this != &other) {
+    deactivate();
+    counter_ = other.counter_;
+    active_ = other.active_;
+    refd_ = other.refd_;
+    other.active_ = false;
+  }
+  return *this;
+}
+
+HandleRef::~HandleRef() { deactivate(); }
+
+void HandleRef::set(bool active, bool refd) noexcept {
+  bool counted = active_ && refd_;
+  bool counts = active && refd;
+  if (counted != counts) {
+    if (counts) ++*counter_;
+    else --*counter_;
+  }
+  active_ = active;
+  refd_ = refd;
+}
+
+}  // namespace berth
