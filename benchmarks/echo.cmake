@@ -1,0 +1,46 @@
+# Echo benchmark harness (issue 6): the load generator, the peer echo servers and the
+# allocation counter. run.sh builds and runs them; see README.md.
+#
+# To add a server: add_executable(NAME servers/NAME.cpp) + berth_bench_target(NAME), then one
+# line in run.sh's server table. A `NAME_counted` twin linked with alloc_counter gets its
+# allocations per message reported by run.sh.
+
+set(berth_bench_dir ${CMAKE_CURRENT_LIST_DIR})
+
+# -O2 even in the default RelWithDebInfo build, and warnings on, for every harness target.
+function(berth_bench_target target)
+  target_compile_options(${target} PRIVATE -O2 -Wall -Wextra)
+endfunction()
+
+add_executable(loadgen ${berth_bench_dir}/loadgen.cpp)
+target_compile_features(loadgen PRIVATE cxx_std_20)
+berth_bench_target(loadgen)
+
+# Links into a server to count its heap allocations (see alloc_counter.hpp).
+add_library(alloc_counter OBJECT ${berth_bench_dir}/alloc_counter.cpp)
+target_compile_features(alloc_counter PUBLIC cxx_std_20)
+target_include_directories(alloc_counter PUBLIC ${berth_bench_dir})
+berth_bench_target(alloc_counter)
+
+add_executable(asio_echo ${berth_bench_dir}/servers/asio_echo.cpp)
+add_executable(asio_echo_counted ${berth_bench_dir}/servers/asio_echo.cpp)
+target_link_libraries(asio_echo_counted PRIVATE alloc_counter)
+foreach(t asio_echo asio_echo_counted)
+  target_compile_features(${t} PRIVATE cxx_std_20)
+  target_link_libraries(${t} PRIVATE asio::asio)
+  berth_bench_target(${t})
+endforeach()
+
+# libuv peer: only where pkg-config finds libuv (Debian: libuv1-dev).
+find_package(PkgConfig QUIET)
+if(PKG_CONFIG_FOUND)
+  pkg_check_modules(BERTH_LIBUV QUIET IMPORTED_TARGET libuv)
+endif()
+if(BERTH_LIBUV_FOUND)
+  enable_language(C)
+  add_executable(libuv_echo ${berth_bench_dir}/servers/libuv_echo.c)
+  target_link_libraries(libuv_echo PRIVATE PkgConfig::BERTH_LIBUV)
+  berth_bench_target(libuv_echo)
+else()
+  message(STATUS "berth benchmarks: libuv not found (Debian: libuv1-dev), libuv_echo is not built")
+endif()
