@@ -238,7 +238,7 @@ bool BlockList::check(std::string_view address, std::string_view type) const {
   if (!family_is_ipv6(type, ipv6)) return false;
   std::array<std::uint8_t, 16> bytes;
   std::string_view zone;
-  if (!detail::parse_socket_address(address, ipv6, bytes, zone)) return false;
+  if (!berth::detail::parse_socket_address(address, ipv6, bytes, zone)) return false;
   return lookup(ipv6, key_of(ipv6, bytes));
 }
 

@@ -158,8 +158,9 @@ std::uint32_t zone_to_scope_id(std::string_view zone) {
 }
 
 }  // namespace
+}  // namespace berth::net
 
-namespace detail {
+namespace berth::detail {
 
 bool parse_socket_address(std::string_view text, bool ipv6, std::array<std::uint8_t, 16>& bytes,
                           std::string_view& zone) noexcept {
@@ -222,7 +223,9 @@ std::string format_address(std::span<const std::uint8_t> bytes) {
   return std::string(text, out);
 }
 
-}  // namespace detail
+}  // namespace berth::detail
+
+namespace berth::net {
 
 SocketAddress::SocketAddress() : address_("127.0.0.1"), bytes_{127, 0, 0, 1} {}
 
@@ -260,7 +263,7 @@ SocketAddress::SocketAddress(const SocketAddressOptions& options) {
   }
 
   std::string_view zone;
-  if (!detail::parse_socket_address(address, ipv6_, bytes_, zone))
+  if (!berth::detail::parse_socket_address(address, ipv6_, bytes_, zone))
     throw Error("ERR_INVALID_ADDRESS", "Invalid socket address", ErrorKind::Error);
 
   if (ipv6_) {
@@ -270,7 +273,7 @@ SocketAddress::SocketAddress(const SocketAddressOptions& options) {
     flowlabel_ = static_cast<std::uint32_t>(options.flowlabel);
     scope_id_ = zone_to_scope_id(zone);
   }
-  address_ = detail::format_address(bytes());
+  address_ = berth::detail::format_address(bytes());
 }
 
 SocketAddress SocketAddress::from_endpoint(const asio::ip::tcp::endpoint& endpoint) {
@@ -291,7 +294,7 @@ SocketAddress SocketAddress::from_endpoint(const asio::ip::tcp::endpoint& endpoi
     result.flowlabel_ = ntohl(raw->sin6_flowinfo) & kMaxFlowLabel;
   }
   result.port_ = endpoint.port();
-  result.address_ = detail::format_address(result.bytes());
+  result.address_ = berth::detail::format_address(result.bytes());
   return result;
 }
 

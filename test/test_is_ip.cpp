@@ -270,17 +270,17 @@ TEST_CASE("isIP takes text only: the caller does Node's String() conversion (beh
 
 TEST_CASE("parse_ipv4 and parse_ipv6 decode to network byte order", "[is_ip]") {
   std::array<std::uint8_t, 4> quad{};
-  REQUIRE(berth::net::detail::parse_ipv4("192.168.0.255", quad));
+  REQUIRE(berth::detail::parse_ipv4("192.168.0.255", quad));
   CHECK(quad == std::array<std::uint8_t, 4>{192, 168, 0, 255});
 
   std::array<std::uint8_t, 16> bytes{};
-  REQUIRE(berth::net::detail::parse_ipv6("1:203::ffff:1.2.3.4", bytes));
+  REQUIRE(berth::detail::parse_ipv6("1:203::ffff:1.2.3.4", bytes));
   CHECK(bytes == std::array<std::uint8_t, 16>{0, 1, 2, 3, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 1, 2, 3, 4});
-  REQUIRE(berth::net::detail::parse_ipv6("::", bytes));
+  REQUIRE(berth::detail::parse_ipv6("::", bytes));
   CHECK(bytes == std::array<std::uint8_t, 16>{});
-  REQUIRE(berth::net::detail::parse_ipv6("ABCD::", bytes));
+  REQUIRE(berth::detail::parse_ipv6("ABCD::", bytes));
   CHECK(bytes == std::array<std::uint8_t, 16>{0xab, 0xcd});
-  CHECK_FALSE(berth::net::detail::parse_ipv6("fe80::1%eth0", bytes));
+  CHECK_FALSE(berth::detail::parse_ipv6("fe80::1%eth0", bytes));
 }
 
 TEST_CASE("isIP gives what node gives on every table entry and 20000 random strings", "[is_ip][node]") {

@@ -18,7 +18,10 @@ bool isIPv4(std::string_view input) noexcept;
 /// any case), optionally followed by a zone id: `fe80::1%eth0`.
 bool isIPv6(std::string_view input) noexcept;
 
-namespace detail {
+}  // namespace berth::net
+
+// Shared with SocketAddress and BlockList; not a stable API.
+namespace berth::detail {
 
 /// Decodes strict dotted-decimal IPv4 (the isIPv4 grammar) into network-order
 /// bytes. On failure returns false and leaves `out` unspecified.
@@ -28,5 +31,4 @@ bool parse_ipv4(std::string_view text, std::array<std::uint8_t, 4>& out) noexcep
 /// network-order bytes. On failure returns false and leaves `out` unspecified.
 bool parse_ipv6(std::string_view text, std::array<std::uint8_t, 16>& out) noexcept;
 
-}  // namespace detail
-}  // namespace berth::net
+}  // namespace berth::detail

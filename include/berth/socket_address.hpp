@@ -93,7 +93,10 @@ class SocketAddress {
   bool ipv6_ = false;
 };
 
-namespace detail {
+}  // namespace berth::net
+
+// Shared with BlockList; not a stable API.
+namespace berth::detail {
 
 /// Parses address text the way Node's SocketAddress does (libuv's uv_ip4_addr /
 /// uv_ip6_addr): for ipv6, everything after the first '%' is the zone, whatever it
@@ -106,5 +109,4 @@ bool parse_socket_address(std::string_view text, bool ipv6, std::array<std::uint
 /// ipv6 compressed and lowercase, `::ffff:a.b.c.d` and `::a.b.c.d` forms kept.
 std::string format_address(std::span<const std::uint8_t> bytes);
 
-}  // namespace detail
-}  // namespace berth::net
+}  // namespace berth::detail
