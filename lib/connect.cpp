@@ -256,6 +256,12 @@ asio::awaitable<Stream> connect(ConnectOptions options, Error& error) {
   for (std::size_t i = 0; i < addresses.size(); ++i) {
     Attempt attempt{addresses[i], port};
     bool last = i + 1 == addresses.size();
+    if (options.address_filter) {
+      if (Error refused = options.address_filter(attempt.target.address, attempt.target.family)) {
+        error = std::move(refused);
+        co_return Stream(executor);
+      }
+    }
     if (options.observers.attempt)
       options.observers.attempt(attempt.target.address, port, attempt.target.family);
     BERTH_DEBUG_NET("connect: attempting {}:{}", attempt.target.address, port);

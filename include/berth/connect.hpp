@@ -61,6 +61,9 @@ struct ConnectOptions {
   bool keepAlive = false;
   std::chrono::milliseconds keepAliveInitialDelay{0};
   ConnectObservers observers{};
+  /// Consulted before each attempt: an error (e.g. ERR_IP_BLOCKED) stops the
+  /// connect before any packet is sent to that address.
+  std::function<Error(const std::string& address, int family)> address_filter{};
 };
 
 /// Validates options the way Node does before it starts connecting, throwing

@@ -1,0 +1,344 @@
+#pragma once
+// berth::net::Socket: Node's net.Socket, an adapter over berth's coroutine core.
+
+#include <asio/awaitable.hpp>
+#include <asio/steady_timer.hpp>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "berth/abort_signal.hpp"
+#include "berth/address_info.hpp"
+#include "berth/buffer.hpp"
+#include "berth/connect.hpp"
+#include "berth/encoding.hpp"
+#include "berth/error.hpp"
+#include "berth/event_emitter.hpp"
+#include "berth/loop.hpp"
+#include "berth/stream.hpp"
+#include "berth/string_decoder.hpp"
+
+namespace berth::net {
+
+class Server;
+class Socket;
+class BlockList;
+
+/// A shared handle to a Socket. A socket stays alive while it has I/O in flight,
+/// whoever holds it, and until its 'close' event; its listeners are released then.
+using SocketPtr = std::shared_ptr<Socket>;
+
+/// The `onread` option: read into the caller's buffer and hand it to `callback`
+/// instead of emitting 'data'. `callback` returning false stops reading.
+struct OnRead {
+  std::span<std::uint8_t> buffer{};                          ///< reused for every read
+  std::function<std::span<std::uint8_t>()> bufferFactory{};  ///< or: called for every read
+  std::function<bool(std::size_t nread, std::span<std::uint8_t> buf)> callback{};
+};
+
+/// `new net.Socket(options)`.
+struct SocketOptions {
+  std::optional<int> fd{};          ///< wrap an existing connected socket
+  bool allowHalfOpen = false;       ///< keep writable after the peer's FIN
+  bool readable = true;             ///< with fd: allow reads
+  bool writable = true;             ///< with fd: allow writes
+  std::optional<AbortSignal> signal{};
+  std::optional<OnRead> onread{};
+  std::size_t highWaterMark = 16384;
+};
+
+/// `socket.connect(options)` / `net.connect(options)`: berth's core options plus
+/// the event layer's.
+struct ConnectOptions {
+  PortValue port{};
+  std::string host = "localhost";
+  std::optional<std::string> path{};
+  int family = 0;
+  int hints = 0;
+  std::optional<std::string> localAddress{};
+  std::optional<PortValue> localPort{};
+  LookupFunction lookup{};
+  std::optional<bool> autoSelectFamily{};
+  std::optional<std::chrono::milliseconds> autoSelectFamilyAttemptTimeout{};
+  bool noDelay = false;
+  bool keepAlive = false;
+  std::chrono::milliseconds keepAliveInitialDelay{0};
+  std::optional<std::chrono::milliseconds> timeout{};  ///< setTimeout() once created
+  std::optional<OnRead> onread{};
+  bool allowHalfOpen = false;     ///< used by net.connect (the Socket's option)
+  std::optional<AbortSignal> signal{};
+  std::shared_ptr<const BlockList> blockList{};  ///< refuse blocked addresses (ERR_IP_BLOCKED)
+};
+
+/// Socket events. Listener signatures are checked at compile time.
+namespace events {
+inline constexpr Event<void()> connect{"connect"};
+inline constexpr Event<void()> ready{"ready"};
+inline constexpr Event<void(BufferView)> data{"data"};
+inline constexpr Event<void()> end{"end"};
+inline constexpr Event<void()> finish{"finish"};
+inline constexpr Event<void()> drain{"drain"};
+inline constexpr Event<void()> timeout{"timeout"};
+inline constexpr Event<void(bool hadError)> close{"close"};
+inline constexpr Event<void(const Error&, const std::string& address, int family, const std::string& host)>
+    lookup{"lookup"};
+inline constexpr Event<void(const std::string& ip, int port, int family)> connectionAttempt{"connectionAttempt"};
+inline constexpr Event<void(const std::string& ip, int port, int family, const Error&)>
+    connectionAttemptFailed{"connectionAttemptFailed"};
+inline constexpr Event<void(const std::string& ip, int port, int family)>
+    connectionAttemptTimeout{"connectionAttemptTimeout"};
+using berth::events::error;
+}  // namespace events
+
+/// A write's completion: an empty Error on success.
+using WriteCallback = std::function<void(const Error&)>;
+
+/// Node's net.Socket: a duplex stream over TCP or a Unix socket with Node's events,
+/// properties and methods. Create with Socket::create() or net::connect().
+class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> {
+ public:
+  /// `new net.Socket(options)` on the thread's loop (or the given one).
+  static SocketPtr create(SocketOptions options = {}, Loop& loop = Loop::current());
+  ~Socket();
+  Socket(const Socket&) = delete;
+  Socket& operator=(const Socket&) = delete;
+
+  using EventEmitter::on;
+  /// Adding a 'data' listener starts the flow, as in Node (unless pause() was called).
+  template <ListenerFor<void(BufferView)> F>
+  ListenerId on(const Event<void(BufferView)>& event, F&& listener) {
+    ListenerId id = EventEmitter::on(event, std::forward<F>(listener));
+    if (event.name == events::data.name && flowing_ != false) resume();
+    return id;
+  }
+
+  /// `socket.connect(options[, connectListener])`.
+  Socket& connect(ConnectOptions options, std::function<void()> connectListener = {});
+  /// `socket.connect(port[, host][, connectListener])`.
+  Socket& connect(PortValue port, std::string host = "localhost", std::function<void()> connectListener = {});
+  /// `socket.connect(path[, connectListener])`.
+  Socket& connect(std::string path, std::function<void()> connectListener = {});
+  Socket& connect(const char* path, std::function<void()> connectListener = {}) {
+    return connect(std::string(path), std::move(connectListener));
+  }
+
+  /// `socket.write(data[, encoding][, callback])`: true while the queue is under
+  /// highWaterMark. Text is encoded with `encoding`; bytes go as they are.
+  bool write(std::string_view text, Encoding encoding, WriteCallback callback = {});
+  bool write(std::string_view text, WriteCallback callback = {});
+  bool write(const char* text, WriteCallback callback = {}) { return write(std::string_view(text), std::move(callback)); }
+  bool write(const std::string& text, WriteCallback callback = {}) { return write(std::string_view(text), std::move(callback)); }
+  bool write(BufferView bytes, WriteCallback callback = {});
+  bool write(const Buffer& bytes, WriteCallback callback = {}) { return write(BufferView(bytes), std::move(callback)); }
+  /// `write(data, encodingName, cb)`: throws ERR_UNKNOWN_ENCODING for a bad name.
+  bool write(std::string_view text, std::string_view encodingName, WriteCallback callback = {});
+
+  /// `socket.end([data[, encoding]][, callback])`: FIN after the queue drains.
+  Socket& end(std::function<void()> callback = {});
+  Socket& end(std::string_view text, std::function<void()> callback = {});
+  Socket& end(std::string_view text, Encoding encoding, std::function<void()> callback = {});
+  Socket& end(BufferView bytes, std::function<void()> callback = {});
+  /// `socket.destroy([error])`.
+  Socket& destroy(std::optional<Error> error = std::nullopt);
+  /// `socket.destroySoon()`: end(), then destroy once finished.
+  void destroySoon();
+  /// `socket.resetAndDestroy()`: close with a TCP RST.
+  Socket& resetAndDestroy();
+
+  /// `socket.pause()` / `resume()` / `isPaused()`: stop and restart reading from the kernel.
+  Socket& pause();
+  Socket& resume();
+  bool isPaused() const noexcept;
+  /// `socket.setEncoding([encoding])`: 'data' delivers decoded text.
+  Socket& setEncoding(Encoding encoding = Encoding::utf8);
+  Socket& setEncoding(std::string_view encodingName);
+  /// `socket.cork()` / `uncork()`: batch writes into one gather write.
+  void cork() noexcept;
+  void uncork();
+  /// `readable.pipe(destination)`: forwards data with backpressure; ends it at 'end'.
+  SocketPtr pipe(SocketPtr destination, bool end = true);
+
+  /// `socket.setTimeout(timeout[, callback])`: one 'timeout' per idle period; 0 disables.
+  Socket& setTimeout(std::chrono::milliseconds timeout, std::function<void()> callback = {});
+  /// `setTimeout(double ms)`: validates as Node (ERR_OUT_OF_RANGE for negative or infinite).
+  Socket& setTimeout(double ms, std::function<void()> callback = {});
+  /// `socket.setNoDelay([noDelay])`.
+  Socket& setNoDelay(bool noDelay = true);
+  /// `socket.setKeepAlive([enable][, initialDelay])`.
+  Socket& setKeepAlive(bool enable = false, std::chrono::milliseconds initialDelay = {});
+  /// `socket.ref()` / `unref()`.
+  Socket& ref();
+  Socket& unref();
+
+  /// `socket.address()`: empty before connecting and after close.
+  std::optional<AddressInfo> address() const;
+  /// `socket.bufferSize` (nullopt once closed) and `writableLength`.
+  std::optional<std::size_t> bufferSize() const;
+  std::size_t writableLength() const noexcept { return queued_length_; }
+  std::size_t writableHighWaterMark() const noexcept { return high_water_mark_; }
+  std::size_t readableHighWaterMark() const noexcept { return high_water_mark_; }
+  bool writableNeedDrain() const noexcept { return need_drain_; }
+  int writableCorked() const noexcept { return corked_; }
+  /// `socket.bytesRead` / `bytesWritten` (queued bytes included, as Node counts).
+  std::uint64_t bytesRead() const noexcept { return bytes_read_; }
+  std::uint64_t bytesWritten() const noexcept;
+  /// `socket.connecting`, `destroyed`, `pending`, `readyState`.
+  bool connecting() const noexcept { return connecting_; }
+  bool destroyed() const noexcept { return destroyed_; }
+  bool pending() const noexcept { return !stream_ || connecting_; }
+  std::string readyState() const;
+  /// `socket.readable` / `writable` and the stream states behind readyState.
+  bool readable() const noexcept;
+  bool writable() const noexcept;
+  bool readableEnded() const noexcept { return end_emitted_; }
+  std::optional<bool> readableFlowing() const noexcept { return flowing_; }
+  bool writableEnded() const noexcept { return ending_; }
+  bool writableFinished() const noexcept { return finished_; }
+  /// `socket.errored`: the error that destroyed the socket.
+  const std::optional<Error>& errored() const noexcept { return errored_; }
+  /// `socket.localAddress`, `localPort`, `localFamily` (nullopt when not connected).
+  std::optional<std::string> localAddress() const;
+  std::optional<int> localPort() const;
+  std::optional<std::string> localFamily() const;
+  /// `socket.remoteAddress`, `remotePort`, `remoteFamily` (cached after close).
+  std::optional<std::string> remoteAddress() const;
+  std::optional<int> remotePort() const;
+  std::optional<std::string> remoteFamily() const;
+  /// `socket.timeout`: the idle timeout set, if any.
+  std::optional<std::chrono::milliseconds> timeout() const noexcept { return timeout_; }
+  /// `socket.server`: the server that accepted this socket, or null.
+  Server* server() const noexcept { return server_.get(); }
+  /// `socket.autoSelectFamilyAttemptedAddresses`: "ip:port" of each attempt.
+  const std::vector<std::string>& autoSelectFamilyAttemptedAddresses() const noexcept { return attempted_; }
+  /// The loop this socket runs on.
+  Loop& loop() const noexcept { return *loop_; }
+
+  /// For berth::net::Server: wraps an accepted stream.
+  static SocketPtr accepted(berth::Stream stream, std::shared_ptr<Server> server, const SocketOptions& options, Loop& loop);
+
+ private:
+  struct PendingWrite {
+    std::uint64_t end_offset;  // absolute position in the output after this write
+    std::size_t length;        // what it adds to writableLength
+    WriteCallback callback;
+  };
+  struct PrivateTag {};
+
+ public:
+  Socket(PrivateTag, Loop& loop, SocketOptions options);
+
+ private:
+  void attach(berth::Stream stream);
+  void on_connected(berth::Stream stream);
+  void start_reading();
+  asio::awaitable<void> read_loop(std::shared_ptr<Socket> self, std::uint64_t generation);
+  void on_chunk(const std::uint8_t* data, std::size_t n, std::span<std::uint8_t> buffer);
+  void emit_data(const std::uint8_t* data, std::size_t n);
+  void deliver_unconsumed();
+  void on_eof();
+  void emit_end();
+  bool write_bytes(const std::uint8_t* data, std::size_t size, std::size_t length, WriteCallback callback);
+  bool write_rejected(Error error, WriteCallback callback, bool destroy_with_error);
+  void after_write(WriteCallback callback);
+  void flush();
+  asio::awaitable<void> write_pump(std::shared_ptr<Socket> self);
+  void complete_writes();
+  void run_end_callbacks();
+  void maybe_finish();
+  void maybe_destroy_after_both_ends();
+  void destroy_impl(std::optional<Error> error, bool reset);
+  void touch() noexcept;
+  void arm_timer();
+  void post(std::function<void()> f);
+
+  Loop* loop_;
+  SocketOptions options_;
+  std::optional<berth::Stream> stream_;
+  std::shared_ptr<Server> server_;  // the accepting server lives while its connections do
+  std::size_t high_water_mark_;
+
+  // Life cycle.
+  bool connecting_ = false;
+  bool destroyed_ = false;
+  bool close_emitted_ = false;
+  bool reset_on_connect_ = false;
+  std::optional<Error> errored_;
+  std::uint64_t connect_generation_ = 0;
+  std::optional<bool> want_ref_;  // ref()/unref() before the handle exists
+  std::vector<std::string> attempted_;
+
+  // Readable side.
+  std::optional<bool> flowing_;
+  bool reading_ = false;
+  bool onread_stopped_ = false;
+  bool eof_ = false;
+  std::vector<std::uint8_t> unconsumed_;  // read before anyone consumed data
+  bool end_emitted_ = false;
+  std::uint64_t read_generation_ = 0;
+  std::optional<StringDecoder> decoder_;
+  std::string decoded_;
+  std::uint64_t bytes_read_ = 0;
+
+  // Writable side.
+  std::vector<std::uint8_t> out_;       // bytes queued, not yet handed to the kernel
+  std::vector<std::uint8_t> inflight_;  // the batch the write pump is sending
+  std::uint64_t sent_ = 0;              // bytes handed to the kernel on this connection
+  std::uint64_t queued_total_ = 0;      // bytes ever queued (sent_ + unsent)
+  std::deque<PendingWrite> pending_;
+  std::size_t queued_length_ = 0;       // writableLength
+  bool pumping_ = false;
+  bool need_drain_ = false;
+  int corked_ = 0;
+  bool ending_ = false;
+  bool fin_sent_ = false;
+  bool finished_ = false;
+  bool peer_ended_ = false;  // allowHalfOpen false and the peer ended: writes fail with EPIPE
+  std::vector<std::function<void()>> end_callbacks_;
+  bool destroy_soon_ = false;
+
+  // Addresses cached for after close.
+  std::optional<AddressInfo> remote_cache_;
+
+  // Idle timeout.
+  std::optional<std::chrono::milliseconds> timeout_;
+  std::chrono::steady_clock::time_point last_activity_{};
+  std::optional<asio::steady_timer> timer_;
+  bool timer_armed_ = false;
+  bool timeout_fired_ = false;
+  std::function<void()> timeout_callback_;
+  std::optional<ListenerId> timeout_listener_;
+
+  std::optional<AbortSignal::ListenerId> abort_listener_;
+};
+
+/// `net.createConnection(options[, connectListener])` / `net.connect(...)`.
+SocketPtr createConnection(ConnectOptions options, std::function<void()> connectListener = {});
+SocketPtr createConnection(PortValue port, std::string host = "localhost", std::function<void()> connectListener = {});
+SocketPtr createConnection(std::string path, std::function<void()> connectListener = {});
+inline SocketPtr createConnection(const char* path, std::function<void()> connectListener = {}) {
+  return createConnection(std::string(path), std::move(connectListener));
+}
+inline SocketPtr connect(ConnectOptions options, std::function<void()> connectListener = {}) {
+  return createConnection(std::move(options), std::move(connectListener));
+}
+inline SocketPtr connect(PortValue port, std::string host = "localhost", std::function<void()> connectListener = {}) {
+  return createConnection(std::move(port), std::move(host), std::move(connectListener));
+}
+inline SocketPtr connect(std::string path, std::function<void()> connectListener = {}) {
+  return createConnection(std::move(path), std::move(connectListener));
+}
+inline SocketPtr connect(const char* path, std::function<void()> connectListener = {}) {
+  return createConnection(std::string(path), std::move(connectListener));
+}
+
+/// Node's net.Stream alias.
+using Stream = Socket;
+
+}  // namespace berth::net

@@ -1,0 +1,293 @@
+#include "berth/net/server.hpp"
+
+#include <asio/post.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
+#include <cmath>
+
+#include "berth/is_ip.hpp"
+#include "block_list_filter.hpp"
+#include "log.hpp"
+#include "spawn.hpp"
+
+namespace berth::net {
+namespace {
+
+// util.inspect of the listen options a user set, for Node's ERR_INVALID_ARG_VALUE text.
+std::string inspect_options(const ListenOptions& o) {
+  std::string out;
+  auto add = [&](const std::string& kv) { out += (out.empty() ? "" : ", ") + kv; };
+  if (o.host) add("host: '" + *o.host + "'");
+  if (o.backlog != 511) add("backlog: " + std::to_string(o.backlog));
+  if (o.exclusive) add("exclusive: true");
+  if (o.ipv6Only) add("ipv6Only: true");
+  return out.empty() ? "{}" : "{ " + out + " }";
+}
+
+}  // namespace
+
+Server::Server(PrivateTag, Loop& loop, ServerOptions options) : loop_(&loop), options_(std::move(options)) {}
+
+Server::~Server() {
+  if (acceptor_) acceptor_->close();
+}
+
+ServerPtr Server::create(ServerOptions options, ConnectionListener connectionListener, Loop& loop) {
+  auto server = std::make_shared<Server>(PrivateTag{}, loop, std::move(options));
+  if (connectionListener) server->on(events::connection, std::move(connectionListener));
+  return server;
+}
+
+ServerPtr createServer(ServerOptions options, ConnectionListener connectionListener) {
+  return Server::create(std::move(options), std::move(connectionListener));
+}
+
+ServerPtr createServer(ConnectionListener connectionListener) {
+  return Server::create({}, std::move(connectionListener));
+}
+
+void Server::post(std::function<void()> f) {
+  asio::post(loop_->context(), [self = shared_from_this(), f = std::move(f)] { f(); });
+}
+
+Server& Server::listen(std::function<void()> callback) {
+  ListenOptions options;
+  options.port = 0;
+  return listen(std::move(options), std::move(callback));
+}
+
+Server& Server::listen(PortValue port, std::function<void()> callback) {
+  ListenOptions options;
+  options.port = port.is_undefined() ? PortValue(0) : std::move(port);
+  return listen(std::move(options), std::move(callback));
+}
+
+Server& Server::listen(PortValue port, std::string host, std::function<void()> callback) {
+  return listen(std::move(port), std::move(host), 511, std::move(callback));
+}
+
+Server& Server::listen(PortValue port, std::string host, int backlog, std::function<void()> callback) {
+  ListenOptions options;
+  options.port = port.is_undefined() ? PortValue(0) : std::move(port);
+  options.host = std::move(host);
+  options.backlog = backlog;
+  return listen(std::move(options), std::move(callback));
+}
+
+Server& Server::listen(std::string path, std::function<void()> callback) {
+  return listen(std::move(path), 511, std::move(callback));
+}
+
+Server& Server::listen(std::string path, int backlog, std::function<void()> callback) {
+  ListenOptions options;
+  // Node's isPipeName: a string that reads as a number is a port.
+  double n = js_string_to_number(path);
+  if (!path.empty() && !std::isnan(n)) options.port = path;
+  else options.path = std::move(path);
+  options.backlog = backlog;
+  return listen(std::move(options), std::move(callback));
+}
+
+Server& Server::listen(Handle handle, int backlog, std::function<void()> callback) {
+  ListenOptions options;
+  options.fd = handle.fd;
+  options.backlog = backlog;
+  return listen(std::move(options), std::move(callback));
+}
+
+Server& Server::listen(ListenOptions options, std::function<void()> callback) {
+  if (listening())
+    throw Error("ERR_SERVER_ALREADY_LISTEN", "Listen method has been called more than once without closing.");
+  berth::ListenOptions core;
+  core.backlog = options.backlog > 0 ? options.backlog : 511;
+  core.ipv6Only = options.ipv6Only;
+  core.readableAll = options.readableAll;
+  core.writableAll = options.writableAll;
+  core.reusePort = options.reusePort;
+  if (options.fd) {
+    core.fd = options.fd;
+  } else if (options.path) {
+    core.path = options.path;
+  } else if (!options.port.is_undefined()) {
+    core.port = options.port.is_null() ? 0 : validate_port(options.port, "options.port");
+  } else {
+    throw Error("ERR_INVALID_ARG_VALUE",
+                "The argument 'options' must have the property \"port\" or \"path\". Received " +
+                    inspect_options(options),
+                ErrorKind::TypeError);
+  }
+  if (callback) once(events::listening, std::move(callback));
+  std::uint64_t generation = ++listen_generation_;
+
+  if (options.signal) {
+    if (abort_listener_ && signal_) signal_->removeListener(*abort_listener_);
+    signal_ = options.signal;
+    if (signal_->aborted()) {
+      close();
+      return *this;
+    }
+    std::weak_ptr<Server> weak = weak_from_this();
+    abort_listener_ = signal_->onAbort([weak] {
+      if (auto s = weak.lock()) s->close();
+    });
+  }
+
+  if (!options.host || options.path || options.fd) {
+    bind(std::move(core), std::nullopt);  // synchronous: listening is true at once
+    return *this;
+  }
+  // With a host, Node looks it up first, so listening stays false until then.
+  std::string host = *options.host;
+  auto self = shared_from_this();
+  auto finish = [self, core, generation, host](const Error& error, std::vector<LookupAddress> addresses) mutable {
+    if (generation != self->listen_generation_) return;
+    if (error || addresses.empty()) {
+      self->emit(berth::events::error, error ? error : Error::lookup_failed("ENOTFOUND", host));
+      return;
+    }
+    core.host = addresses.front().address;
+    self->bind(std::move(core), host);
+  };
+  if (isIP(host) != 0) {
+    post([finish, host]() mutable { finish(Error{}, {{host, 0}}); });
+  } else {
+    default_lookup(loop_->get_executor(), host, {}, std::move(finish));
+  }
+  return *this;
+}
+
+void Server::bind(berth::ListenOptions core, std::optional<std::string>) {
+  auto acceptor = std::make_shared<Acceptor>(loop_->get_executor());
+  Error error;
+  acceptor->listen(core, error);
+  if (error) {
+    BERTH_DEBUG_NET("listen error {}", error.message);
+    post([this, error] { emit(berth::events::error, error); });
+    return;
+  }
+  if (!refd_) acceptor->unref();
+  acceptor_ = acceptor;
+  std::uint64_t generation = listen_generation_;
+  berth::detail::spawn(loop_->get_executor(), accept_loop(shared_from_this(), generation));
+  post([this, generation] {
+    if (generation == listen_generation_ && listening()) emit(events::listening);
+  });
+}
+
+asio::awaitable<void> Server::accept_loop(std::shared_ptr<Server> /*keeps the server alive*/, std::uint64_t generation) {
+  std::shared_ptr<Acceptor> acceptor = acceptor_;
+  asio::steady_timer backoff(loop_->context());
+  while (acceptor->is_open()) {
+    Error error;
+    berth::Stream stream = co_await acceptor->accept(error);
+    if (generation != listen_generation_ || !acceptor->is_open()) {
+      stream.close();
+      co_return;
+    }
+    if (error) {
+      if (error.code == "EMFILE" || error.code == "ENFILE" || error.code == "ENOBUFS" || error.code == "ENOMEM") {
+        // Out of descriptors: keep serving the connections we have and retry
+        // shortly, rather than spinning or giving up the listener.
+        BERTH_DEBUG_NET("accept {}: retrying in 50 ms", error.code);
+        backoff.expires_after(std::chrono::milliseconds(50));
+        std::error_code ignored;
+        co_await backoff.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+        continue;
+      }
+      if (error.code == "ECONNABORTED") continue;
+      emit(berth::events::error, error);
+      continue;
+    }
+    on_accepted(std::move(stream));
+  }
+}
+
+void Server::on_accepted(berth::Stream stream) {
+  bool full = maxConnections && *maxConnections > 0 && connections_ >= static_cast<std::size_t>(*maxConnections);
+  auto remote = stream.remote_address();
+  bool blocked = options_.blockList && remote && !remote->is_unix() &&
+                 is_blocked(*options_.blockList, remote->address, remote->family == "IPv6" ? 6 : 4);
+  if (full || blocked) {
+    DropInfo info;
+    auto local = stream.local_address();
+    if (local && !local->is_unix()) {
+      info.localAddress = local->address;
+      info.localPort = local->port;
+      info.localFamily = local->family;
+    }
+    if (remote && !remote->is_unix()) {
+      info.remoteAddress = remote->address;
+      info.remotePort = remote->port;
+      info.remoteFamily = remote->family;
+    }
+    stream.close();
+    emit(events::drop, info);
+    return;
+  }
+  if (options_.noDelay) stream.set_no_delay(true);
+  if (options_.keepAlive)
+    stream.set_keep_alive(true, static_cast<unsigned>(options_.keepAliveInitialDelay.count() / 1000));
+  SocketOptions socket_options;
+  socket_options.allowHalfOpen = options_.allowHalfOpen;
+  socket_options.highWaterMark = options_.highWaterMark;
+  auto socket = Socket::accepted(std::move(stream), shared_from_this(), socket_options, *loop_);
+  ++connections_;
+  emit(events::connection, socket);
+}
+
+void Server::connection_closed() {
+  if (connections_ > 0) --connections_;
+  emit_close_if_drained();
+}
+
+void Server::emit_close_if_drained() {
+  if (listening() || connections_ > 0) return;
+  post([this] { emit(events::close, false); });
+}
+
+Server& Server::close(std::function<void(const Error&)> callback) {
+  if (callback) {
+    if (!listening()) {
+      once(events::close, [callback] {
+        callback(Error("ERR_SERVER_NOT_RUNNING", "Server is not running."));
+      });
+    } else {
+      once(events::close, [callback] { callback(Error{}); });
+    }
+  }
+  ++listen_generation_;  // a pending lookup must not bind any more
+  if (acceptor_) {
+    acceptor_->close();
+    acceptor_.reset();
+  }
+  if (abort_listener_ && signal_) {
+    signal_->removeListener(*abort_listener_);
+    abort_listener_.reset();
+  }
+  emit_close_if_drained();
+  return *this;
+}
+
+std::optional<AddressInfo> Server::address() const {
+  if (!acceptor_) return std::nullopt;
+  return acceptor_->address();
+}
+
+Server& Server::getConnections(std::function<void(const Error&, std::size_t)> callback) {
+  post([this, callback = std::move(callback)] { callback(Error{}, connections_); });
+  return *this;
+}
+
+Server& Server::ref() {
+  refd_ = true;
+  if (acceptor_) acceptor_->ref();
+  return *this;
+}
+
+Server& Server::unref() {
+  refd_ = false;
+  if (acceptor_) acceptor_->unref();
+  return *this;
+}
+
+}  // namespace berth::net

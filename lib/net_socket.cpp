@@ -1,0 +1,778 @@
+#include "berth/net/socket.hpp"
+
+#include <asio/co_spawn.hpp>
+#include <asio/post.hpp>
+#include <array>
+#include <cmath>
+
+#include "block_list_filter.hpp"
+#include "berth/net/server.hpp"
+#include "log.hpp"
+#include "spawn.hpp"
+
+namespace berth::net {
+namespace {
+
+// JavaScript's string length (UTF-16 code units) of UTF-8 text: Node's
+// writableLength counts characters for strings.
+std::size_t js_length(std::string_view utf8) {
+  std::size_t units = 0;
+  for (unsigned char c : utf8) {
+    if ((c & 0xC0) != 0x80) ++units;  // a lead byte starts a code point
+    if (c >= 0xF0) ++units;           // four-byte sequences are surrogate pairs
+  }
+  return units;
+}
+
+// One read buffer per thread, shared by every socket on the loop: 'data'
+// listeners see it only during the call, so an idle socket holds no read memory.
+std::span<std::uint8_t> shared_read_buffer() {
+  thread_local std::array<std::uint8_t, 64 * 1024> buffer;
+  return buffer;
+}
+
+Error destroyed_error() {
+  return Error("ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed");
+}
+
+}  // namespace
+
+Socket::Socket(PrivateTag, Loop& loop, SocketOptions options)
+    : loop_(&loop), options_(std::move(options)), high_water_mark_(options_.highWaterMark) {}
+
+Socket::~Socket() = default;
+
+SocketPtr Socket::create(SocketOptions options, Loop& loop) {
+  if (options.fd && *options.fd < 0)
+    throw Error("ERR_OUT_OF_RANGE",
+                "The value of \"fd\" is out of range. It must be >= 0 && <= 2147483647. Received " +
+                    std::to_string(*options.fd),
+                ErrorKind::RangeError);
+  auto socket = std::make_shared<Socket>(PrivateTag{}, loop, std::move(options));
+  if (socket->options_.fd) {
+    socket->attach(berth::Stream::adopt(loop.get_executor(), *socket->options_.fd));
+    if (socket->options_.readable) socket->start_reading();
+  }
+  if (socket->options_.signal) {
+    auto& signal = *socket->options_.signal;
+    // Unlike Node v20, a pre-aborted signal destroys the socket for good: a later
+    // connect() does not revive it (see the README).
+    if (signal.aborted()) {
+      socket->destroy(signal.reason());
+    } else {
+      std::weak_ptr<Socket> weak = socket;
+      socket->abort_listener_ = signal.onAbort([weak, signal] {
+        if (auto s = weak.lock()) s->destroy(signal.reason());
+      });
+    }
+  }
+  return socket;
+}
+
+SocketPtr Socket::accepted(berth::Stream stream, std::shared_ptr<Server> server, const SocketOptions& options, Loop& loop) {
+  auto socket = std::make_shared<Socket>(PrivateTag{}, loop, options);
+  socket->server_ = std::move(server);
+  socket->attach(std::move(stream));
+  if (options.readable) {
+    if (server && server->options().pauseOnConnect) socket->flowing_ = false;
+    else socket->start_reading();
+  }
+  return socket;
+}
+
+void Socket::post(std::function<void()> f) {
+  asio::post(loop_->context(), [self = shared_from_this(), f = std::move(f)] { f(); });
+}
+
+// ---- connecting ----------------------------------------------------------
+
+Socket& Socket::connect(PortValue port, std::string host, std::function<void()> connectListener) {
+  ConnectOptions options;
+  options.port = std::move(port);
+  options.host = std::move(host);
+  return connect(std::move(options), std::move(connectListener));
+}
+
+Socket& Socket::connect(std::string path, std::function<void()> connectListener) {
+  ConnectOptions options;
+  // Node's isPipeName: a string that reads as a number is a port.
+  double n = js_string_to_number(path);
+  if (!path.empty() && !std::isnan(n) && n >= 0) options.port = path;
+  else options.path = std::move(path);
+  return connect(std::move(options), std::move(connectListener));
+}
+
+Socket& Socket::connect(ConnectOptions options, std::function<void()> connectListener) {
+  berth::ConnectOptions core;
+  core.port = options.port;
+  core.host = options.host;
+  core.path = options.path;
+  core.family = options.family;
+  core.hints = options.hints;
+  core.localAddress = options.localAddress;
+  core.localPort = options.localPort;
+  core.lookup = options.lookup;
+  core.autoSelectFamily = options.autoSelectFamily;
+  core.autoSelectFamilyAttemptTimeout = options.autoSelectFamilyAttemptTimeout;
+  core.noDelay = options.noDelay;
+  core.keepAlive = options.keepAlive;
+  core.keepAliveInitialDelay = options.keepAliveInitialDelay;
+  if (options.blockList) core.address_filter = block_list_filter(options.blockList);
+  berth::validate_connect_options(core);  // throws synchronously, as Node does
+  if (options.timeout) setTimeout(*options.timeout);
+  if (options.onread) options_.onread = options.onread;
+
+  if (destroyed_) {
+    // A destroyed socket may connect again; its counters restart.
+    destroyed_ = close_emitted_ = false;
+    ending_ = fin_sent_ = finished_ = eof_ = end_emitted_ = peer_ended_ = false;
+    errored_.reset();
+    bytes_read_ = 0;
+    sent_ = queued_total_ = 0;
+    queued_length_ = 0;
+    flowing_.reset();
+  }
+  if (connectListener) once(events::connect, std::move(connectListener));
+  connecting_ = true;
+  attempted_.clear();
+  std::uint64_t generation = ++connect_generation_;
+  std::weak_ptr<Socket> weak = weak_from_this();
+  core.observers.lookup = [weak](const Error& e, const std::string& address, int family, const std::string& host) {
+    if (auto s = weak.lock()) s->emit(events::lookup, e, address, family, host);
+  };
+  core.observers.attempt = [weak](const std::string& ip, std::uint16_t port, int family) {
+    if (auto s = weak.lock()) {
+      s->attempted_.push_back(ip + ":" + std::to_string(port));
+      s->emit(events::connectionAttempt, ip, static_cast<int>(port), family);
+    }
+  };
+  core.observers.attempt_failed = [weak](const std::string& ip, std::uint16_t port, int family, const Error& e) {
+    if (auto s = weak.lock()) s->emit(events::connectionAttemptFailed, ip, static_cast<int>(port), family, e);
+  };
+  core.observers.attempt_timeout = [weak](const std::string& ip, std::uint16_t port, int family) {
+    if (auto s = weak.lock()) s->emit(events::connectionAttemptTimeout, ip, static_cast<int>(port), family);
+  };
+  BERTH_DEBUG_NET("connect: {}", options.path ? *options.path : options.host);
+  berth::detail::spawn(loop_->get_executor(),
+                [self = shared_from_this(), core = std::move(core), generation]() mutable -> asio::awaitable<void> {
+                  Error error;
+                  berth::Stream stream = co_await berth::connect(std::move(core), error);
+                  if (generation != self->connect_generation_ || self->destroyed_) {
+                    stream.close();
+                    co_return;
+                  }
+                  self->connecting_ = false;
+                  if (error) {
+                    self->destroy_impl(std::move(error), false);
+                    co_return;
+                  }
+                  self->on_connected(std::move(stream));
+                });
+  return *this;
+}
+
+void Socket::attach(berth::Stream stream) {
+  stream_.emplace(std::move(stream));
+  remote_cache_ = stream_->remote_address();
+  if (want_ref_ && !*want_ref_) stream_->unref();
+}
+
+void Socket::on_connected(berth::Stream stream) {
+  attach(std::move(stream));
+  touch();
+  emit(events::connect);
+  if (destroyed_) return;
+  emit(events::ready);
+  if (destroyed_) return;
+  if (reset_on_connect_) {
+    destroy_impl(std::nullopt, true);
+    return;
+  }
+  flush();
+  maybe_finish();
+  if (options_.readable && flowing_ != false) start_reading();
+}
+
+// ---- reading -------------------------------------------------------------
+
+void Socket::start_reading() {
+  if (reading_ || !stream_ || destroyed_ || eof_) return;
+  reading_ = true;
+  berth::detail::spawn(loop_->get_executor(), read_loop(shared_from_this(), ++read_generation_));
+}
+
+asio::awaitable<void> Socket::read_loop(std::shared_ptr<Socket> /*keeps the socket alive*/, std::uint64_t generation) {
+  auto still_mine = [&] { return reading_ && generation == read_generation_ && stream_ && !destroyed_; };
+  while (still_mine()) {
+    Error error;
+    co_await stream_->wait_readable(error);
+    if (!still_mine()) co_return;
+    if (error) {
+      reading_ = false;
+      destroy_impl(std::move(error), false);
+      co_return;
+    }
+    // Drain what is there, a bounded number of reads so one socket cannot starve others.
+    for (int i = 0; i < 8 && still_mine(); ++i) {
+      std::span<std::uint8_t> buffer = shared_read_buffer();
+      if (options_.onread) {
+        if (options_.onread->bufferFactory) buffer = options_.onread->bufferFactory();
+        else buffer = options_.onread->buffer;
+      }
+      bool would_block = false, eof = false;
+      std::size_t n = stream_->try_read(asio::buffer(buffer.data(), buffer.size()), error, would_block, eof);
+      if (error) {
+        reading_ = false;
+        destroy_impl(std::move(error), false);
+        co_return;
+      }
+      if (would_block) break;
+      if (eof) {
+        reading_ = false;
+        on_eof();
+        co_return;
+      }
+      on_chunk(buffer.data(), n, buffer);
+      if (n < buffer.size()) break;
+    }
+  }
+}
+
+void Socket::on_chunk(const std::uint8_t* data, std::size_t n, std::span<std::uint8_t> buffer) {
+  bytes_read_ += n;
+  touch();
+  if (options_.onread) {
+    if (options_.onread->callback && !options_.onread->callback(n, buffer)) {
+      reading_ = false;  // stops reading, yet isPaused() stays false, as in Node
+      ++read_generation_;
+    }
+    return;
+  }
+  if (flowing_ != true && listenerCount(events::data) == 0) {
+    // Nobody consumes data yet: keep it (up to highWaterMark, then stop reading).
+    unconsumed_.insert(unconsumed_.end(), data, data + n);
+    if (unconsumed_.size() >= high_water_mark_) {
+      reading_ = false;
+      ++read_generation_;
+    }
+    return;
+  }
+  emit_data(data, n);
+}
+
+void Socket::emit_data(const std::uint8_t* data, std::size_t n) {
+  if (decoder_) {
+    decoded_.clear();
+    decoder_->write(BufferView(data, n), decoded_);
+    if (!decoded_.empty()) emit(events::data, BufferView(decoded_));
+  } else {
+    emit(events::data, BufferView(data, n));
+  }
+}
+
+void Socket::deliver_unconsumed() {
+  if (unconsumed_.empty()) return;
+  std::vector<std::uint8_t> chunk;
+  chunk.swap(unconsumed_);
+  emit_data(chunk.data(), chunk.size());
+}
+
+void Socket::on_eof() {
+  eof_ = true;
+  if (flowing_ != true && !unconsumed_.empty()) return;  // 'end' waits for the data to be read
+  emit_end();
+}
+
+void Socket::emit_end() {
+  if (end_emitted_ || destroyed_) return;
+  if (decoder_) {
+    decoded_.clear();
+    decoder_->end({}, decoded_);
+    if (!decoded_.empty()) emit(events::data, BufferView(decoded_));
+  }
+  end_emitted_ = true;
+  emit(events::end);
+  if (destroyed_) return;
+  if (!options_.allowHalfOpen) {
+    // After the 'end' listeners (a write inside them still goes out), end our side;
+    // later writes fail with EPIPE, as Node's writeAfterFIN.
+    peer_ended_ = true;
+    if (!ending_) end();
+  }
+  maybe_destroy_after_both_ends();
+}
+
+Socket& Socket::pause() {
+  flowing_ = false;
+  if (reading_) {
+    reading_ = false;
+    ++read_generation_;
+  }
+  return *this;
+}
+
+Socket& Socket::resume() {
+  flowing_ = true;
+  onread_stopped_ = false;
+  if (destroyed_) return *this;
+  if (!unconsumed_.empty() || (eof_ && !end_emitted_)) {
+    post([this] {
+      if (flowing_ != true || destroyed_) return;
+      deliver_unconsumed();
+      if (eof_) emit_end();
+      else start_reading();
+    });
+    return *this;
+  }
+  start_reading();
+  return *this;
+}
+
+bool Socket::isPaused() const noexcept { return flowing_ == false; }
+
+Socket& Socket::setEncoding(Encoding encoding) {
+  decoder_.emplace(encoding);
+  return *this;
+}
+
+Socket& Socket::setEncoding(std::string_view encodingName) { return setEncoding(toEncoding(encodingName)); }
+
+// ---- writing -------------------------------------------------------------
+
+bool Socket::write(std::string_view text, Encoding encoding, WriteCallback callback) {
+  if (encoding == Encoding::utf8)
+    return write_bytes(reinterpret_cast<const std::uint8_t*>(text.data()), text.size(), js_length(text),
+                       std::move(callback));
+  auto bytes = encode(text, encoding);
+  return write_bytes(bytes.data(), bytes.size(), js_length(text), std::move(callback));
+}
+
+bool Socket::write(std::string_view text, WriteCallback callback) {
+  return write(text, Encoding::utf8, std::move(callback));
+}
+
+bool Socket::write(std::string_view text, std::string_view encodingName, WriteCallback callback) {
+  return write(text, toEncoding(encodingName), std::move(callback));
+}
+
+bool Socket::write(BufferView bytes, WriteCallback callback) {
+  return write_bytes(bytes.data(), bytes.size(), bytes.size(), std::move(callback));
+}
+
+bool Socket::write_rejected(Error error, WriteCallback callback, bool destroy_with_error) {
+  if (callback) post([callback = std::move(callback), error] { callback(error); });
+  if (destroy_with_error) destroy_impl(std::move(error), false);
+  return false;
+}
+
+bool Socket::write_bytes(const std::uint8_t* data, std::size_t size, std::size_t length, WriteCallback callback) {
+  if (destroyed_) return write_rejected(destroyed_error(), std::move(callback), false);
+  if (ending_ && peer_ended_) {
+    Error epipe = Error::from_system(std::make_error_code(std::errc::broken_pipe), "write");
+    epipe.message = "This socket has been ended by the other party";
+    return write_rejected(std::move(epipe), std::move(callback), true);
+  }
+  if (ending_) return write_rejected(Error("ERR_STREAM_WRITE_AFTER_END", "write after end"), std::move(callback), true);
+  if (!stream_ && !connecting_) return write_rejected(Error("ERR_SOCKET_CLOSED", "Socket is closed"), std::move(callback), true);
+
+  touch();
+  queued_total_ += size;
+  queued_length_ += length;
+  bool below = queued_length_ < high_water_mark_;
+  if (!below) need_drain_ = true;
+
+  std::size_t taken = 0;
+  bool direct = stream_ && !connecting_ && corked_ == 0 && !pumping_ && out_.empty();
+  if (direct && size > 0) {
+    Error error;
+    taken = stream_->try_write(asio::buffer(data, size), error);
+    if (error) {
+      // Let the failure surface the way an asynchronous write failure does.
+      out_.insert(out_.end(), data, data + size);
+      pending_.push_back({queued_total_, length, std::move(callback)});
+      destroy_impl(std::move(error), false);
+      return false;
+    }
+    sent_ += taken;
+  }
+  if (direct && taken == size) {
+    queued_length_ -= length;
+    if (callback || need_drain_ || ending_) after_write(std::move(callback));
+    return below;
+  }
+  out_.insert(out_.end(), data + taken, data + size);
+  pending_.push_back({queued_total_, length, std::move(callback)});
+  if (stream_ && !connecting_ && corked_ == 0) flush();
+  return below;
+}
+
+void Socket::after_write(WriteCallback callback) {
+  // Node's afterWrite: 'drain' first, then the callback, then maybe 'finish'.
+  post([this, callback = std::move(callback)] {
+    if (need_drain_ && queued_length_ == 0 && !ending_ && !destroyed_) {
+      need_drain_ = false;
+      emit(events::drain);
+    }
+    if (callback) callback(Error{});
+    maybe_finish();
+  });
+}
+
+void Socket::flush() {
+  if (pumping_ || out_.empty() || !stream_ || connecting_ || destroyed_) return;
+  pumping_ = true;
+  berth::detail::spawn(loop_->get_executor(), write_pump(shared_from_this()));
+}
+
+asio::awaitable<void> Socket::write_pump(std::shared_ptr<Socket> /*keeps the socket alive*/) {
+  while (!out_.empty() && stream_ && !destroyed_) {
+    // New writes append to out_ while this batch is in flight, so write from a
+    // second buffer; the two swap and keep their capacity.
+    inflight_.clear();
+    inflight_.swap(out_);
+    Error error;
+    std::size_t n = co_await stream_->write(asio::buffer(inflight_), error);
+    if (destroyed_) break;
+    sent_ += n;
+    complete_writes();
+    if (error) {
+      pumping_ = false;
+      destroy_impl(std::move(error), false);
+      co_return;
+    }
+  }
+  pumping_ = false;
+  maybe_finish();
+}
+
+void Socket::complete_writes() {
+  while (!pending_.empty() && pending_.front().end_offset <= sent_) {
+    PendingWrite done = std::move(pending_.front());
+    pending_.pop_front();
+    queued_length_ -= done.length;
+    after_write(std::move(done.callback));
+  }
+}
+
+std::uint64_t Socket::bytesWritten() const noexcept { return queued_total_; }
+
+std::optional<std::size_t> Socket::bufferSize() const {
+  if (!stream_ && !connecting_) return std::nullopt;
+  return queued_length_;
+}
+
+void Socket::cork() noexcept { ++corked_; }
+
+void Socket::uncork() {
+  if (corked_ > 0 && --corked_ == 0) flush();
+}
+
+Socket& Socket::end(std::function<void()> callback) {
+  if (callback) {
+    if (finished_) post(std::move(callback));
+    else end_callbacks_.push_back(std::move(callback));
+  }
+  if (ending_ || destroyed_) return *this;
+  ending_ = true;
+  if (!stream_ && !connecting_) {
+    // Nothing was ever connected: Node finishes at once and destroys.
+    post([this] {
+      finished_ = true;
+      run_end_callbacks();
+      emit(events::finish);
+      maybe_destroy_after_both_ends();
+    });
+    return *this;
+  }
+  maybe_finish();
+  return *this;
+}
+
+Socket& Socket::end(std::string_view text, std::function<void()> callback) {
+  write(text);
+  return end(std::move(callback));
+}
+
+Socket& Socket::end(std::string_view text, Encoding encoding, std::function<void()> callback) {
+  write(text, encoding);
+  return end(std::move(callback));
+}
+
+Socket& Socket::end(BufferView bytes, std::function<void()> callback) {
+  write(bytes);
+  return end(std::move(callback));
+}
+
+void Socket::run_end_callbacks() {
+  auto callbacks = std::move(end_callbacks_);
+  end_callbacks_.clear();
+  for (auto& cb : callbacks) cb();
+}
+
+void Socket::maybe_finish() {
+  if (!ending_ || fin_sent_ || finished_ || destroyed_ || connecting_ || !stream_) return;
+  if (pumping_ || !out_.empty() || queued_length_ > 0) return;
+  fin_sent_ = true;
+  Error error;
+  stream_->shutdown_write(error);
+  post([this] {
+    if (destroyed_) return;
+    finished_ = true;
+    run_end_callbacks();
+    emit(events::finish);
+    if (destroy_soon_) {
+      destroy_impl(std::nullopt, false);
+      return;
+    }
+    maybe_destroy_after_both_ends();
+  });
+}
+
+void Socket::maybe_destroy_after_both_ends() {
+  if (destroyed_) return;
+  bool read_done = end_emitted_ || !options_.readable;
+  bool write_done = finished_;
+  if (read_done && write_done) destroy_impl(std::nullopt, false);
+}
+
+void Socket::destroySoon() {
+  destroy_soon_ = true;
+  if (!ending_) end();
+  if (finished_) destroy_impl(std::nullopt, false);
+}
+
+// ---- destroying ----------------------------------------------------------
+
+Socket& Socket::destroy(std::optional<Error> error) {
+  destroy_impl(std::move(error), false);
+  return *this;
+}
+
+Socket& Socket::resetAndDestroy() {
+  if (stream_ && !connecting_) destroy_impl(std::nullopt, true);
+  else if (connecting_) reset_on_connect_ = true;
+  else destroy_impl(Error("ERR_SOCKET_CLOSED", "Socket is closed"), false);
+  return *this;
+}
+
+void Socket::destroy_impl(std::optional<Error> error, bool reset) {
+  if (destroyed_) return;
+  destroyed_ = true;
+  bool never_connected = !stream_;
+  connecting_ = false;
+  ++connect_generation_;
+  reading_ = false;
+  ++read_generation_;
+  if (error) errored_ = error;
+  if (timer_) timer_->cancel();
+  timer_armed_ = false;
+  if (abort_listener_ && options_.signal) {
+    options_.signal->removeListener(*abort_listener_);
+    abort_listener_.reset();
+  }
+  if (stream_) {
+    if (reset) stream_->reset();
+    else stream_->close();
+    stream_.reset();
+  }
+  auto failed = std::move(pending_);
+  pending_.clear();
+  out_.clear();
+  queued_length_ = 0;
+  BERTH_DEBUG_NET("destroy{}", error ? " with " + error->code : std::string());
+  post([this, error = std::move(error), failed = std::move(failed), never_connected]() mutable {
+    // Node's order: 'error', then the callbacks of writes that never went out, then 'close'.
+    if (error) emit(berth::events::error, *error);
+    Error write_error = never_connected && error
+                            ? Error("ERR_SOCKET_CLOSED_BEFORE_CONNECTION", "Socket closed before the connection was established")
+                            : destroyed_error();
+    for (auto& w : failed)
+      if (w.callback) w.callback(write_error);
+    close_emitted_ = true;
+    emit(events::close, error.has_value());
+    if (server_) server_->connection_closed();
+    server_ = nullptr;
+    // Listeners often capture the socket: release them so nothing cycles.
+    removeAllListeners();
+  });
+}
+
+// ---- timeouts, options, ref ----------------------------------------------
+
+void Socket::touch() noexcept {
+  last_activity_ = std::chrono::steady_clock::now();
+  timeout_fired_ = false;
+  if (timeout_ && timeout_->count() > 0 && !timer_armed_ && !destroyed_) arm_timer();
+}
+
+void Socket::arm_timer() {
+  if (!timer_) timer_.emplace(loop_->context());
+  timer_armed_ = true;
+  timer_->expires_at(last_activity_ + *timeout_);
+  std::weak_ptr<Socket> weak = weak_from_this();
+  // The timer is not a ref'd handle: it never keeps the loop alive, as in Node.
+  timer_->async_wait([weak](const std::error_code& ec) {
+    auto self = weak.lock();
+    if (!self || ec) return;
+    self->timer_armed_ = false;
+    if (self->destroyed_ || !self->timeout_ || self->timeout_->count() == 0) return;
+    auto due = self->last_activity_ + *self->timeout_;
+    if (std::chrono::steady_clock::now() < due) {
+      self->arm_timer();  // there was traffic: wait for the rest of the idle period
+      return;
+    }
+    if (self->timeout_fired_) return;
+    self->timeout_fired_ = true;
+    self->emit(events::timeout);
+  });
+}
+
+Socket& Socket::setTimeout(std::chrono::milliseconds timeout, std::function<void()> callback) {
+  if (destroyed_) return *this;
+  timeout_ = timeout;
+  if (timeout.count() == 0) {
+    if (timer_) timer_->cancel();
+    timer_armed_ = false;
+    if (callback && timeout_listener_) {
+      removeListener(events::timeout, *timeout_listener_);
+      timeout_listener_.reset();
+    }
+    return *this;
+  }
+  if (callback) timeout_listener_ = once(events::timeout, std::move(callback));
+  if (timer_) timer_->cancel();
+  timer_armed_ = false;
+  last_activity_ = std::chrono::steady_clock::now();
+  timeout_fired_ = false;
+  arm_timer();
+  return *this;
+}
+
+Socket& Socket::setTimeout(double ms, std::function<void()> callback) {
+  if (!(ms >= 0) || std::isinf(ms))
+    throw Error("ERR_OUT_OF_RANGE",
+                "The value of \"msecs\" is out of range. It must be a non-negative finite number. Received " +
+                    js_number_to_string(ms),
+                ErrorKind::RangeError);
+  return setTimeout(std::chrono::milliseconds(static_cast<long long>(ms)), std::move(callback));
+}
+
+Socket& Socket::setNoDelay(bool noDelay) {
+  if (stream_) stream_->set_no_delay(noDelay);
+  return *this;
+}
+
+Socket& Socket::setKeepAlive(bool enable, std::chrono::milliseconds initialDelay) {
+  if (stream_) stream_->set_keep_alive(enable, static_cast<unsigned>(initialDelay.count() / 1000));
+  return *this;
+}
+
+Socket& Socket::ref() {
+  want_ref_ = true;
+  if (stream_) stream_->ref();
+  return *this;
+}
+
+Socket& Socket::unref() {
+  want_ref_ = false;
+  if (stream_) stream_->unref();
+  return *this;
+}
+
+// ---- properties ----------------------------------------------------------
+
+std::optional<AddressInfo> Socket::address() const {
+  if (!stream_) return std::nullopt;
+  return stream_->local_address();
+}
+
+bool Socket::readable() const noexcept { return !destroyed_ && !end_emitted_ && options_.readable; }
+bool Socket::writable() const noexcept { return !destroyed_ && !ending_ && options_.writable; }
+
+std::string Socket::readyState() const {
+  if (connecting_) return "opening";
+  bool r = readable(), w = writable();
+  if (r && w) return "open";
+  if (r) return "readOnly";
+  if (w) return "writeOnly";
+  return "closed";
+}
+
+std::optional<std::string> Socket::localAddress() const {
+  auto a = address();
+  if (!a || a->is_unix()) return std::nullopt;
+  return a->address;
+}
+
+std::optional<int> Socket::localPort() const {
+  auto a = address();
+  if (!a || a->is_unix()) return std::nullopt;
+  return a->port;
+}
+
+std::optional<std::string> Socket::localFamily() const {
+  auto a = address();
+  if (!a || a->is_unix()) return std::nullopt;
+  return a->family;
+}
+
+std::optional<std::string> Socket::remoteAddress() const {
+  if (!remote_cache_ || remote_cache_->is_unix()) return std::nullopt;
+  return remote_cache_->address;
+}
+
+std::optional<int> Socket::remotePort() const {
+  if (!remote_cache_ || remote_cache_->is_unix()) return std::nullopt;
+  return remote_cache_->port;
+}
+
+std::optional<std::string> Socket::remoteFamily() const {
+  if (!remote_cache_ || remote_cache_->is_unix()) return std::nullopt;
+  return remote_cache_->family;
+}
+
+SocketPtr Socket::pipe(SocketPtr destination, bool end) {
+  std::weak_ptr<Socket> weak_self = weak_from_this();
+  std::weak_ptr<Socket> weak_dest = destination;
+  on(events::data, [weak_self, weak_dest](BufferView chunk) {
+    auto dest = weak_dest.lock();
+    auto self = weak_self.lock();
+    if (dest && self && !dest->write(chunk)) self->pause();
+  });
+  destination->on(events::drain, [weak_self] {
+    if (auto self = weak_self.lock()) self->resume();
+  });
+  if (end)
+    on(events::end, [weak_dest] {
+      if (auto dest = weak_dest.lock()) dest->end();
+    });
+  resume();
+  return destination;
+}
+
+// ---- net.createConnection ------------------------------------------------
+
+SocketPtr createConnection(ConnectOptions options, std::function<void()> connectListener) {
+  SocketOptions socket_options;
+  socket_options.allowHalfOpen = options.allowHalfOpen;
+  socket_options.signal = options.signal;
+  socket_options.onread = options.onread;
+  auto socket = Socket::create(std::move(socket_options));
+  if (!socket->destroyed()) socket->connect(std::move(options), std::move(connectListener));
+  return socket;
+}
+
+SocketPtr createConnection(PortValue port, std::string host, std::function<void()> connectListener) {
+  ConnectOptions options;
+  options.port = std::move(port);
+  options.host = std::move(host);
+  return createConnection(std::move(options), std::move(connectListener));
+}
+
+SocketPtr createConnection(std::string path, std::function<void()> connectListener) {
+  auto socket = Socket::create();
+  socket->connect(std::move(path), std::move(connectListener));
+  return socket;
+}
+
+}  // namespace berth::net
