@@ -3,19 +3,21 @@
 //
 // EVENTS AND THEIR NAMES. An event is a tag constant of type Event<void(Args...)>: Node's
 // name for the event plus the arguments its listeners receive. A tag is named exactly as
-// Node names the event and declared `inline constexpr` in a namespace `<class>_events`
-// (the emitting class in snake_case) beside the class that emits it. An event that every
-// emitter emits with the same arguments lives in `berth::events` and is brought into each
-// class's namespace with a using-declaration. For net::Socket:
+// Node names the event and declared `inline constexpr` in a namespace `events` nested in
+// the namespace of the module that emits it. Events every emitter has with the same
+// arguments live in `berth::events` (here: error) and are brought into each module's
+// `events` with a using-declaration. Emitters of one module that share an event name
+// share its tag, with the longest argument list; an emitter with less to say passes a
+// neutral value, and listeners may take only the leading arguments. For berth::net:
 //
-//   namespace berth::net::socket_events {
+//   namespace berth::net::events {
 //   inline constexpr Event<void(BufferView)> data{"data"};
-//   inline constexpr Event<void(bool)> close{"close"};  // hadError
+//   inline constexpr Event<void(bool hadError)> close{"close"};  // Server passes false
 //   using berth::events::error;
-//   }  // namespace berth::net::socket_events
+//   }  // namespace berth::net::events
 //
-//   socket.on(net::socket_events::data, [](berth::BufferView chunk) { ... });
-//   socket.once(net::socket_events::close, [] { ... });  // may ignore trailing arguments
+//   socket->on(net::events::data, [](berth::BufferView chunk) { ... });
+//   server->on(net::events::close, [] { ... });  // ignores hadError
 //
 // Within one emitter a name has one signature: using "close" with two signatures on the
 // same emitter throws std::logic_error.
@@ -37,7 +39,7 @@
 // - A listener may destroy the emitter (e.g. delete a socket from its 'close' listener):
 //   the emit in progress stops once that listener returns, touching nothing freed.
 // Registration returns a ListenerId, which off()/removeListener() take to remove exactly
-// that registration, once-listeners included, fired or not.
+// that registration (a once-listener's too, before it fires).
 // An emitter belongs to its loop's thread: it is not thread-safe.
 
 #include <concepts>
