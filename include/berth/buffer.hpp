@@ -9,11 +9,10 @@
 // The event layer hands 'data' listeners a BufferView over its reused read buffer, valid
 // for the duration of the call: a listener that keeps the bytes copies them, `Buffer(view)`.
 
-#include <cstddef>
 #include <concepts>
+#include <cstddef>
 #include <cstdint>
 #include <initializer_list>
-#include <iterator>
 #include <limits>
 #include <ranges>
 #include <span>
