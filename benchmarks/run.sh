@@ -1,0 +1,385 @@
+#!/usr/bin/env bash
+# berth's echo benchmarks: builds what it needs, runs every server below through every mode with
+# the same parameters, runs a callgrind pass and an allocation pass, and writes one report
+# (markdown) plus a PNG chart of the ratios. Loopback only. See benchmarks/README.md.
+#
+# Environment (all optional):
+#   BENCH_OUT=benchmarks/results/latest.md   report path; the chart goes beside it as .png
+#   BENCH_BUILD_DIR=build-bench              build directory (configured here, -O2)
+#   BENCH_DURATION=3  BENCH_WARMUP=1         seconds measured / warmed up per mode
+#   BENCH_REPEAT=1                           rounds over all modes and servers (medians reported)
+#   BENCH_PIN=1                              pin server and load generator to different cores
+#   BENCH_SERVERS="asio node"                run only these servers
+#   BENCH_CALLGRIND=1 BENCH_CG_RT=20000 BENCH_CG_WARMUP=5000
+#   BENCH_ALLOCS=1                           allocation pass over the *_counted servers
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(dirname "$here")
+build=${BENCH_BUILD_DIR:-$root/build-bench}
+bin=$build/benchmarks
+
+# ---- servers: name | CMake target ('-' if none) | command line (the port is appended) ----------
+# A server whose executable is missing is skipped, so a line for a server that is not written yet
+# stays inert until its target exists. A target TARGET_counted (linked with alloc_counter) is
+# picked up by the allocation pass.
+SERVERS=(
+  "asio        | asio_echo        | $bin/asio_echo"
+  "libuv       | libuv_echo       | $bin/libuv_echo"
+  "node        | -                | node $here/servers/node_echo.js"
+  "berth_core  | berth_core_echo  | $bin/berth_core_echo"   # placeholder: berth's coroutine layer
+  "berth_event | berth_event_echo | $bin/berth_event_echo"  # placeholder: berth's event layer
+  "berth_pipe  | berth_pipe_echo  | $bin/berth_pipe_echo"   # placeholder: berth's pipe()
+)
+
+# ---- modes: label | loadgen arguments (see loadgen.cpp) ------------------------------------------
+MODES=(
+  "tp4  | tp --conns 4"
+  "pp1  | pp --conns 1"
+  "pp16 | pp --conns 16"
+  "cr   | cr --conns 4"
+  "idle | idle --conns 10000 --duration 1"
+)
+
+duration=${BENCH_DURATION:-3}
+warmup=${BENCH_WARMUP:-1}
+out=${BENCH_OUT:-$here/results/latest.md}
+png=${out%.md}.png
+cg_rt=${BENCH_CG_RT:-20000}
+cg_warm=${BENCH_CG_WARMUP:-5000}
+
+trim() { local s=$1; s=${s#"${s%%[![:space:]]*}"}; printf '%s' "${s%"${s##*[![:space:]]}"}"; }
+say() { printf '%s\n' "$*" >&2; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/berth-bench.XXXXXX")
+log=$tmp/run.log
+raw=$tmp/raw.txt
+: >"$raw"
+live_pids=()
+
+cleanup() {
+  local p
+  for p in "${live_pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${live_pids[@]}"; do
+    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$p" 2>/dev/null || true
+  done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- what this machine has -------------------------------------------------------------------
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true  # servers inherit it: idle opens 10 000 connections
+
+have_node=1 have_valgrind=1 have_gnuplot=1
+command -v node >/dev/null || { have_node=0; say "note: node not found: skipping the Node peer (apt-get install nodejs)"; }
+command -v valgrind >/dev/null || { have_valgrind=0; say "note: valgrind not found: skipping the callgrind pass (apt-get install valgrind)"; }
+command -v gnuplot >/dev/null || { have_gnuplot=0; say "note: gnuplot not found: no chart (apt-get install gnuplot-nox)"; }
+if ! pkg-config --exists libuv 2>/dev/null; then
+  say "note: libuv not found by pkg-config: skipping the libuv peer (apt-get install libuv1-dev)"
+fi
+
+# Cores: the server gets the second allowed CPU, the load generator the first.
+pin_server=() pin_client=()
+cpus=$(awk '/^Cpus_allowed_list/ {print $2}' /proc/self/status)
+cpu_ids=()
+IFS=, read -ra ranges <<<"$cpus"
+for r in "${ranges[@]}"; do
+  if [[ $r == *-* ]]; then for ((c = ${r%-*}; c <= ${r#*-}; c++)); do cpu_ids+=("$c"); done; else cpu_ids+=("$r"); fi
+done
+pinned="no"
+if [[ ${BENCH_PIN:-1} == 1 && ${#cpu_ids[@]} -ge 2 ]] && command -v taskset >/dev/null; then
+  pin_client=(taskset -c "${cpu_ids[0]}")
+  pin_server=(taskset -c "${cpu_ids[1]}")
+  pinned="server on CPU ${cpu_ids[1]}, load generator on CPU ${cpu_ids[0]}"
+fi
+
+# ---- build ---------------------------------------------------------------------------------
+cmake_args=(-DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG" "-DCMAKE_C_FLAGS_RELEASE=-O2 -DNDEBUG"
+  -DBERTH_BUILD_TESTS=OFF -DBERTH_BUILD_SAMPLES=OFF -DBERTH_BUILD_BENCHMARKS=ON)
+if [[ ! -f $build/CMakeCache.txt ]] && command -v ninja >/dev/null; then cmake_args+=(-G Ninja); fi
+say "== configuring $build"
+cmake -S "$root" -B "$build" "${cmake_args[@]}" >"$tmp/configure.log" 2>&1 || {
+  cat "$tmp/configure.log" >&2
+  exit 1
+}
+targets=$(cmake --build "$build" --target help 2>/dev/null | sed -E 's/^\.\.\. //; s/:.*//')
+has_target() { grep -qx "$1" <<<"$targets"; }
+build_target() {
+  has_target "$1" || return 1
+  say "== building $1"
+  if ! cmake --build "$build" -j2 --target "$1" >"$tmp/build-$1.log" 2>&1; then
+    say "warning: building $1 failed (log below); it is skipped"
+    tail -20 "$tmp/build-$1.log" >&2
+    return 1
+  fi
+}
+build_target loadgen || { say "error: cannot build loadgen"; exit 1; }
+
+# Resolves the server table to what can run here: names[], cmds[], targets_of[].
+names=() cmds=() targets_of=()
+for entry in "${SERVERS[@]}"; do
+  IFS='|' read -r name target cmd <<<"$entry"
+  name=$(trim "$name") target=$(trim "$target") cmd=$(trim "$cmd")
+  if [[ -n ${BENCH_SERVERS:-} && " $BENCH_SERVERS " != *" $name "* ]]; then continue; fi
+  [[ $target != - ]] && { build_target "$target" || true; }
+  exe=${cmd%% *}
+  if [[ $exe == node ]]; then
+    ((have_node)) || continue
+  elif [[ ! -x $exe ]]; then
+    [[ $name == berth_* ]] || say "note: $name: $exe not built, skipped"
+    continue
+  fi
+  names+=("$name") cmds+=("$cmd") targets_of+=("$target")
+done
+((${#names[@]})) || { say "error: no server to run"; exit 1; }
+say "== servers: ${names[*]}"
+
+# ---- running servers -----------------------------------------------------------------------
+next_port=$((20000 + ($$ % 500) * 20))
+take_port() {  # a loopback port nobody uses, not even in TIME_WAIT
+  while :; do
+    next_port=$((next_port + 1))
+    ((next_port < 60000)) || next_port=20000
+    if [[ -z $(ss -Htan "( sport = :$next_port or dport = :$next_port )" 2>/dev/null) ]]; then
+      port=$next_port
+      return
+    fi
+  done
+}
+
+# start_server "command line" [VAR=value] [wrapper...]: sets spid and port.
+start_server() {
+  local cmdline=$1 envset=${2:-} cmd
+  shift 2 || shift $#
+  read -ra cmd <<<"$cmdline"
+  take_port
+  if [[ -n $envset ]]; then
+    env "$envset" "$@" "${cmd[@]}" "$port" >>"$log" 2>&1 &
+  else
+    env "$@" "${cmd[@]}" "$port" >>"$log" 2>&1 &
+  fi
+  spid=$!
+  live_pids+=("$spid")
+}
+
+stop_server() {
+  kill -TERM "$spid" 2>/dev/null || true
+  for _ in $(seq 100); do kill -0 "$spid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$spid" 2>/dev/null || true
+  wait "$spid" 2>/dev/null || true
+  local keep=() p
+  for p in "${live_pids[@]}"; do [[ $p == "$spid" ]] || keep+=("$p"); done
+  live_pids=("${keep[@]}")
+}
+
+kv() { sed -nE "s/.*(^| )$2=([^ ]*).*/\\2/p" <<<"$1"; }
+
+# ---- 1. every mode against every server ------------------------------------------------------
+# Mode-major, so that the peers a figure is divided by are measured right next to it; with
+# BENCH_REPEAT > 1 the rounds interleave too, and the report takes medians.
+median() {
+  tr ' ' '\n' <<<"$1" | grep -Ev '^(-|)$' | sort -g |
+    awk '{ v[NR] = $1 } END { if (!NR) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+declare -A fig=() cpu=() mark=() figs=() cpus=()
+start_time=$SECONDS
+for ((round = 1; round <= ${BENCH_REPEAT:-1}; round++)); do
+  for m in "${MODES[@]}"; do
+    IFS='|' read -r label args <<<"$m"
+    label=$(trim "$label")
+    read -r mode rest <<<"$args"
+    for i in "${!names[@]}"; do
+      name=${names[$i]}
+      start_server "${cmds[$i]}" "" "${pin_server[@]}"
+      # The mode's own arguments come last, so that they override the common ones.
+      line=$("${pin_client[@]}" "$bin/loadgen" "$mode" --port "$port" --pid "$spid" --name "$name" \
+        --duration "$duration" --warmup "$warmup" --connect-timeout 20 $rest 2>>"$log") || line=""
+      stop_server
+      if [[ -z $line ]]; then
+        say "warning: $name $label failed (the end of the log follows)"
+        tail -5 "$log" >&2
+        continue
+      fi
+      echo "$line" >>"$raw"
+      case $label in
+        tp*) f=$(kv "$line" mb_per_s) ;;
+        idle) f=$(kv "$line" rss_per_conn_bytes) ;;
+        *) f=$(kv "$line" ops_per_s) ;;
+      esac
+      c=$(kv "$line" cpu_us_per_op) client=$(kv "$line" client_cpu_pct) other=$(kv "$line" other_cpu_pct)
+      figs[$name,$label]+=" $f"
+      cpus[$name,$label]+=" $c"
+      mark[$name,$label]+=$(awk -v c="$client" -v o="$other" 'BEGIN { if (c >= 90) printf "†"; if (o >= 50) printf "‡" }')
+      say "$(printf '%-12s %-5s %12s  cpu/op %8s us  client %5s%%  other %5s%%' "$name" "$label" "$f" "$c" "$client" "$other")"
+    done
+  done
+done
+for k in "${!figs[@]}"; do
+  fig[$k]=$(median "${figs[$k]}")
+  cpu[$k]=$(median "${cpus[$k]}")
+  m=${mark[$k]} mark[$k]=""
+  if [[ $m == *†* ]]; then mark[$k]+="†"; fi
+  if [[ $m == *‡* ]]; then mark[$k]+="‡"; fi
+done
+say "== rates done in $((SECONDS - start_time)) s"
+
+# ---- 2. allocations per message, for servers that have a _counted twin ----------------------
+declare -A allocs=()
+alloc_servers=()
+if [[ ${BENCH_ALLOCS:-1} == 1 ]]; then
+  for i in "${!names[@]}"; do
+    t=${targets_of[$i]}
+    [[ $t != - ]] || continue
+    build_target "${t}_counted" || continue
+    counted=$bin/${t}_counted
+    [[ -x $counted ]] || continue
+    alloc_servers+=("${names[$i]}")
+    for m in "tp4|tp --conns 4" "pp1|pp --conns 1" "pp16|pp --conns 16" "cr|cr --conns 4"; do
+      IFS='|' read -r label args <<<"$m"
+      start_server "$counted" "BERTH_ALLOC_COUNT_FILE=$tmp/allocs.bin" "${pin_server[@]}"
+      line=$("${pin_client[@]}" "$bin/loadgen" $args --port "$port" --pid "$spid" --name "${names[$i]}_counted" \
+        --duration 2 --warmup "$warmup" --alloc-file "$tmp/allocs.bin" 2>>"$log") || line=""
+      stop_server
+      [[ -n $line ]] && echo "$line" >>"$raw"
+      allocs[${names[$i]},$label]=$(kv "$line" allocs_per_op)
+      say "$(printf '%-12s %-5s allocations/op %s' "${names[$i]}_counted" "$label" "${allocs[${names[$i]},$label]:-?}")"
+    done
+  done
+fi
+
+# ---- 3. callgrind: instructions per 64-byte round trip, server process only ----------------
+declare -A instr=() startup=()
+if ((have_valgrind)) && [[ ${BENCH_CALLGRIND:-1} == 1 ]]; then
+  for i in "${!names[@]}"; do
+    name=${names[$i]}
+    totals=()
+    # Two runs, with cg_warm and cg_warm + cg_rt round trips: the difference leaves out start-up,
+    # connection set-up and warm-up (Node's JIT compiles during the first few thousand).
+    for n in "$cg_warm" "$((cg_warm + cg_rt))"; do
+      start_server "${cmds[$i]}" "" valgrind --tool=callgrind --trace-children=no \
+        "--callgrind-out-file=$tmp/callgrind.$name.$n"
+      "$bin/loadgen" pp --conns 1 --port "$port" --name "$name" --count "$n" --warmup 0 --duration 600 \
+        --connect-timeout 300 >>"$log" 2>&1 || say "warning: callgrind run of $name failed"
+      sleep 1  # let the server finish with the closed connection before it is stopped
+      stop_server
+      totals+=("$(awk '/^totals:/ {print $2}' "$tmp/callgrind.$name.$n" 2>/dev/null)")
+    done
+    if [[ -n ${totals[0]} && -n ${totals[1]} ]]; then
+      instr[$name]=$(((totals[1] - totals[0]) / cg_rt))
+      startup[$name]=${totals[0]}
+      say "$(printf '%-12s %8s instructions per round trip' "$name" "${instr[$name]}")"
+    fi
+  done
+fi
+
+# ---- the report ----------------------------------------------------------------------------
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || a == "-" || b == "-" || b + 0 == 0) print "–"; else printf "%.2f", a / b }'; }
+unit_of() { case $1 in tp*) echo "MB/s" ;; pp*) echo "round trips/s" ;; cr) echo "connections/s" ;; idle) echo "bytes/connection" ;; esac; }
+has() { [[ " ${names[*]} " == *" $1 "* ]]; }
+
+mkdir -p "$(dirname "$out")"
+{
+  echo "# berth echo benchmarks"
+  echo
+  echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) CPUs ($(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)); Linux $(uname -r)."
+  echo "Pinned: $pinned. Each mode: ${warmup} s warm-up, then ${duration} s measured, against a freshly started server;"
+  echo "${BENCH_REPEAT:-1} round(s), medians shown."
+  echo
+  echo "Figures: tp4 = MB/s echoed over 4 connections streaming 64 KiB chunks; pp1/pp16 = 64-byte round trips/s"
+  echo "on 1/16 connections; cr = connect, 1 byte echoed, close, over 4 loops, per second; idle = server RSS growth"
+  echo "per connection with 10 000 idle connections (lower is better). Server CPU/op = the server's utime+stime per op"
+  echo "(per 64 KiB chunk, round trip, connection), lower is better: steadier than the rates on a shared machine."
+  echo "× asio and × node divide by that peer's figure in this run. † the load generator's core was ≥ 90 % busy"
+  echo "(the rate may be the client's limit); ‡ other load on the machine used ≥ 50 % of a core meanwhile (noisy)."
+  echo
+  echo "| mode | server | figure | unit | × asio | × node | server CPU µs/op | CPU × asio | CPU × node |"
+  echo "|---|---|---:|---|---:|---:|---:|---:|---:|"
+  for m in "${MODES[@]}"; do
+    IFS='|' read -r label _ <<<"$m"
+    label=$(trim "$label")
+    for name in "${names[@]}"; do
+      [[ -n ${fig[$name,$label]:-} ]] || continue
+      f=${fig[$name,$label]} c=${cpu[$name,$label]}
+      echo "| $label | $name | $f${mark[$name,$label]} | $(unit_of "$label") | $(ratio "$f" "${fig[asio,$label]:-}") | $(ratio "$f" "${fig[node,$label]:-}") | $c | $(ratio "$c" "${cpu[asio,$label]:-}") | $(ratio "$c" "${cpu[node,$label]:-}") |"
+    done
+  done
+  if ((${#instr[@]})); then
+    echo
+    echo "## Instructions per round trip (callgrind)"
+    echo
+    echo "One connection, 64-byte ping-pong, server process only, counted by \`valgrind --tool=callgrind\`:"
+    echo "(I($((cg_warm + cg_rt))) − I($cg_warm)) / $cg_rt, which leaves out start-up and the first $cg_warm round trips"
+    echo "(Node's JIT warms up there). Repeatable to about 1 % whatever else the machine does. Lower is better."
+    echo
+    echo "| server | instructions / round trip | × asio | × node | start-up + warm-up (instructions) |"
+    echo "|---|---:|---:|---:|---:|"
+    for name in "${names[@]}"; do
+      [[ -n ${instr[$name]:-} ]] || continue
+      echo "| $name | ${instr[$name]} | $(ratio "${instr[$name]}" "${instr[asio]:-}") | $(ratio "${instr[$name]}" "${instr[node]:-}") | ${startup[$name]} |"
+    done
+  fi
+  if ((${#alloc_servers[@]})); then
+    echo
+    echo "## Heap allocations per message (servers linked with alloc_counter)"
+    echo
+    echo "Counted after the warm-up: malloc/calloc/aligned allocations and operator new, divided by the ops measured."
+    echo
+    echo "| server | pp1 (per round trip) | pp16 (per round trip) | tp4 (per 64 KiB) | cr (per connection) |"
+    echo "|---|---:|---:|---:|---:|"
+    for name in "${alloc_servers[@]}"; do
+      echo "| $name | ${allocs[$name,pp1]:-–} | ${allocs[$name,pp16]:-–} | ${allocs[$name,tp4]:-–} | ${allocs[$name,cr]:-–} |"
+    done
+  fi
+  echo
+  echo "## Raw load generator lines"
+  echo
+  echo '```'
+  cat "$raw"
+  echo '```'
+} >"$out"
+
+# ---- the chart: every figure relative to raw Asio, oriented so that higher is better ----------
+if ((have_gnuplot)) && has asio; then
+  chart_rows() {  # $1: figures | cpu
+    printf 'metric'
+    for name in "${names[@]}"; do printf '\t%s' "$name"; done
+    printf '\n'
+    for m in "${MODES[@]}" "instr|"; do
+      IFS='|' read -r label _ <<<"$m"
+      label=$(trim "$label")
+      if [[ $label == instr ]] && { [[ $1 == cpu ]] || ((${#instr[@]} == 0)); }; then continue; fi
+      case $1/$label in
+        figures/idle) printf 'idle RSS' ;;
+        cpu/idle) printf 'idle (per connection)' ;;
+        */instr) printf 'instr/RT' ;;
+        *) printf '%s' "$label" ;;
+      esac
+      for name in "${names[@]}"; do
+        if [[ $1 == cpu ]]; then
+          v=$(ratio "${cpu[asio,$label]:-}" "${cpu[$name,$label]:-}")
+        else
+          case $label in
+            instr) v=$(ratio "${instr[asio]:-}" "${instr[$name]:-}") ;;
+            idle) v=$(ratio "${fig[asio,idle]:-}" "${fig[$name,idle]:-}") ;;
+            *) v=$(ratio "${fig[$name,$label]:-}" "${fig[asio,$label]:-}") ;;
+          esac
+        fi
+        [[ $v == – ]] && v='?'
+        printf '\t%s' "$v"
+      done
+      printf '\n'
+    done
+  }
+  chart_rows figures >"$tmp/figures.dat"
+  chart_rows cpu >"$tmp/cpu.dat"
+  if gnuplot -c "$here/plot.gp" "$tmp/figures.dat" "$tmp/cpu.dat" "$png" "${#names[@]}" >>"$log" 2>&1; then
+    say "== chart: $png"
+  else
+    say "warning: gnuplot failed; no chart"
+  fi
+fi
+
+cat "$out"
+say "== report: $out (total $((SECONDS)) s)"
