@@ -31,6 +31,7 @@ class BlockList {
   BlockList& operator=(const BlockList& other);
   /// Replaces the rules with `other`'s.
   BlockList& operator=(BlockList&& other) noexcept;
+  /// Destroys the rules.
   ~BlockList();
 
   /// Blocks one address, parsed as `type` ("ipv4"/"ipv6", any case). Throws

@@ -37,12 +37,14 @@ struct SocketAddressJSON {
   std::uint16_t port = 0;  ///< the port
   std::string family;  ///< "ipv4" or "ipv6"
   std::uint32_t flowlabel = 0;  ///< the flow label (0 for ipv4)
+  /// Member-wise equality.
   bool operator==(const SocketAddressJSON&) const = default;
 };
 
 /// Node's net.SocketAddress. Immutable; copyable.
 class SocketAddress {
  public:
+  /// The constructor's options.
   using Options = SocketAddressOptions;
 
   /// `new SocketAddress()`: 127.0.0.1, port 0, ipv4, flow label 0.
@@ -51,6 +53,9 @@ class SocketAddress {
   /// `new SocketAddress(options)`. Throws berth::Error with Node's code, message
   /// and kind: ERR_INVALID_ARG_VALUE (bad family), ERR_SOCKET_BAD_PORT,
   /// ERR_OUT_OF_RANGE (flow label), ERR_INVALID_ADDRESS (address not of `family`).
+  /// Where Node v20 aborts the process, berth throws: a port given as a string
+  /// (ERR_INVALID_ARG_TYPE) and an IPv6 flow label of 2^20 or more
+  /// (ERR_OUT_OF_RANGE). Address text is taken whole: Node would stop at a NUL.
   explicit SocketAddress(const SocketAddressOptions& options);
 
   /// The address of an Asio endpoint (an IPv4-mapped IPv6 endpoint stays ipv6).
@@ -82,6 +87,7 @@ class SocketAddress {
   /// The IPv6 scope id from a `%zone` suffix (interface index), or 0 (berth extension).
   std::uint32_t scope_id() const noexcept { return scope_id_; }
 
+  /// Same family, bytes, port, flow label and scope id.
   bool operator==(const SocketAddress&) const = default;
 
  private:
