@@ -1,0 +1,92 @@
+'use strict';
+// Trace helpers for the Node side of a conformance scenario. trace.hpp is the
+// C++ twin: each helper here has one there with the same name and output.
+
+const fs = require('fs');
+const net = require('net');
+
+function line(...parts) {
+  fs.writeSync(1, parts.join(' ') + '\n');
+}
+
+const q = (s) => JSON.stringify(String(s));
+
+// The fields Node puts on its errors, present ones only, always in this order.
+function err(e) {
+  if (!(e instanceof Error)) return 'non-error ' + String(e);
+  const parts = [e.name, 'code=' + e.code];
+  if (e.errno !== undefined) parts.push('errno=' + e.errno);
+  if (e.syscall !== undefined) parts.push('syscall=' + e.syscall);
+  if (e.address !== undefined) parts.push('address=' + q(e.address));
+  if (e.port !== undefined) parts.push('port=' + e.port);
+  if (e.hostname !== undefined) parts.push('hostname=' + e.hostname);
+  if (e.localAddress !== undefined) parts.push('localAddress=' + e.localAddress);
+  if (e.localPort !== undefined) parts.push('localPort=' + e.localPort);
+  parts.push('message=' + q(e.message));
+  return parts.join(' ');
+}
+
+// An error passed to a callback: null/undefined print as such.
+const cbErr = (e) => (e ? err(e) : String(e));
+
+function state(s) {
+  return `connecting=${s.connecting} pending=${s.pending} readyState=${s.readyState} ` +
+    `destroyed=${s.destroyed} readable=${s.readable} writable=${s.writable}`;
+}
+
+// server.address(): null, a path string, or {address,family,port} in Node's key order.
+const serverAddress = (a) => JSON.stringify(a);
+// socket.address(): {} when there is nothing to report.
+const socketAddress = (a) => JSON.stringify(a);
+
+const chunk = (d) => q(typeof d === 'string' ? d : d.toString('utf8'));
+
+const socketEvents = ['lookup', 'connectionAttempt', 'connectionAttemptFailed', 'connectionAttemptTimeout',
+  'connect', 'ready', 'data', 'end', 'finish', 'drain', 'timeout', 'error', 'close'];
+
+// Logs every event of a socket as `<tag> <event> ...`; `skip` names events to leave out.
+function traceSocket(s, tag, skip = []) {
+  const on = (name, f) => { if (!skip.includes(name)) s.on(name, f); };
+  on('lookup', (e, address, family, host) =>
+    line(tag, 'lookup', 'err=' + cbErr(e), 'address=' + address, 'family=' + family, 'host=' + host));
+  on('connectionAttempt', (ip, port, family) =>
+    line(tag, 'connectionAttempt', `ip=${ip} port=${port} family=${family}`));
+  on('connectionAttemptFailed', (ip, port, family, e) =>
+    line(tag, 'connectionAttemptFailed', `ip=${ip} port=${port} family=${family} error=${e.code}`));
+  on('connectionAttemptTimeout', (ip, port, family) =>
+    line(tag, 'connectionAttemptTimeout', `ip=${ip} port=${port} family=${family}`));
+  for (const name of ['connect', 'ready', 'end', 'finish', 'drain', 'timeout'])
+    on(name, () => line(tag, name));
+  on('data', (d) => line(tag, 'data', chunk(d)));
+  on('error', (e) => line(tag, 'error', err(e)));
+  on('close', (hadError) => line(tag, 'close', 'hadError=' + hadError));
+}
+
+function traceServer(s, tag) {
+  s.on('listening', () => line(tag, 'listening'));
+  s.on('connection', () => line(tag, 'connection'));
+  s.on('error', (e) => line(tag, 'error', err(e)));
+  s.on('close', () => line(tag, 'close'));
+  s.on('drop', (d) => line(tag, 'drop', 'keys=' + Object.keys(d).join(',')));
+}
+
+// Runs f and prints `<label> ok` or `<label> throws <error>`; returns f's result.
+function attempt(label, f) {
+  try {
+    const r = f();
+    line(label, 'ok');
+    return r;
+  } catch (e) {
+    line(label, 'throws', err(e));
+    return undefined;
+  }
+}
+
+// The scenario's private temporary directory, shared with nobody.
+const tmp = process.env.CONF_TMP || require('os').tmpdir();
+
+process.on('uncaughtExceptionMonitor', (e) => line('uncaught', err(e)));
+process.on('exit', (code) => line('exit code=' + code));
+
+module.exports = { line, q, err, cbErr, state, serverAddress, socketAddress, chunk, traceSocket, traceServer,
+  attempt, tmp, net };
