@@ -4,11 +4,11 @@
 //
 //   node run.js <name> <scenario.js> <scenario-program> [timeout-seconds]
 //
-// Normalisation (see README.md): the scenario's temporary directory -> $TMP, ephemeral
-// port numbers -> P1, P2... in order of first appearance, Node's `hadError=undefined`
-// -> `hadError=false`, consecutive 'data' lines of one tag merged (unless the scenario
-// says `exact-chunks`), lines grouped by tag (if it says `sort-by-tag`), and the
-// scenario's declared Node quirks applied to Node's trace.
+// Normalisation, in this order (see README.md): the scenario's temporary directory ->
+// $TMP; in Node's trace `hadError=undefined` -> `hadError=false` and the scenario's
+// declared quirks; lines grouped by tag (if it says `sort-by-tag`); consecutive 'data'
+// lines of one tag merged (unless it says `exact-chunks`); ephemeral port numbers ->
+// P1, P2... in order of first appearance.
 
 const { spawn } = require('child_process');
 const fs = require('fs');
@@ -83,14 +83,12 @@ function normalise(text, tmp, d, isNode, problems) {
       lines = out;
     }
   }
-  const [lo, hi] = ephemeralRange();
-  const ports = new Map();
-  lines = lines.map((l) => l.replace(/(?<![\d.])\d{4,5}(?![\d.])/g, (n) => {
-    const v = Number(n);
-    if (v < lo || v > hi) return n;
-    if (!ports.has(v)) ports.set(v, 'P' + (ports.size + 1));
-    return ports.get(v);
-  }));
+  if (d.sortByTag) {
+    // The process's own lines (uncaught, exit) stay last.
+    const tag = (l) => (/^(exit|uncaught) /.test(l) ? '\uffff' : l.split(' ')[0]);
+    lines = lines.map((l, i) => [l, i]).sort((a, b) => (tag(a[0]) < tag(b[0]) ? -1 : tag(a[0]) > tag(b[0]) ? 1 : a[1] - b[1]))
+      .map((x) => x[0]);
+  }
   if (!d.exactChunks) {
     const merged = [];
     for (const l of lines) {
@@ -104,11 +102,14 @@ function normalise(text, tmp, d, isNode, problems) {
     }
     lines = merged;
   }
-  if (d.sortByTag) {
-    const tag = (l) => l.split(' ')[0];
-    lines = lines.map((l, i) => [l, i]).sort((a, b) => (tag(a[0]) < tag(b[0]) ? -1 : tag(a[0]) > tag(b[0]) ? 1 : a[1] - b[1]))
-      .map((x) => x[0]);
-  }
+  const [lo, hi] = ephemeralRange();
+  const ports = new Map();
+  lines = lines.map((l) => l.replace(/(?<![\d.])\d{4,5}(?![\d.])/g, (n) => {
+    const v = Number(n);
+    if (v < lo || v > hi) return n;
+    if (!ports.has(v)) ports.set(v, 'P' + (ports.size + 1));
+    return ports.get(v);
+  }));
   return lines;
 }
 

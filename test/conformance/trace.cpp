@@ -125,21 +125,23 @@ void traceServer(const net::ServerPtr& s, std::string tag) {
   s->on(ev::connection, [tag](const net::SocketPtr&) { line(tag, "connection"); });
   s->on(ev::error, [tag](const Error& e) { line(tag, "error", err(e)); });
   s->on(ev::close, [tag] { line(tag, "close"); });
-  s->on(ev::drop, [tag](const net::DropInfo& d) {
-    std::string keys;
-    auto key = [&](const char* name, bool present) {
-      if (!present) return;
-      if (!keys.empty()) keys += ',';
-      keys += name;
-    };
-    key("localAddress", d.localAddress.has_value());
-    key("localPort", d.localPort.has_value());
-    key("localFamily", d.localFamily.has_value());
-    key("remoteAddress", d.remoteAddress.has_value());
-    key("remotePort", d.remotePort.has_value());
-    key("remoteFamily", d.remoteFamily.has_value());
-    line(tag, "drop", "keys=" + keys);
-  });
+  s->on(ev::drop, [tag](const net::DropInfo& d) { line(tag, "drop", "keys=" + dropKeys(d)); });
+}
+
+std::string dropKeys(const net::DropInfo& d) {
+  std::string keys;
+  auto key = [&](const char* name, bool present) {
+    if (!present) return;
+    if (!keys.empty()) keys += ',';
+    keys += name;
+  };
+  key("localAddress", d.localAddress.has_value());
+  key("localPort", d.localPort.has_value());
+  key("localFamily", d.localFamily.has_value());
+  key("remoteAddress", d.remoteAddress.has_value());
+  key("remotePort", d.remotePort.has_value());
+  key("remoteFamily", d.remoteFamily.has_value());
+  return keys;
 }
 
 std::string tmp() {

@@ -84,6 +84,8 @@ std::string chunk(BufferView d);
 
 /// Logs every event of a socket as `<tag> <event> ...`; `skip` names events to leave out.
 void traceSocket(const net::SocketPtr& s, std::string tag, std::vector<std::string> skip = {});
+/// The keys a 'drop' event's object carries (those with a value), in Node's order.
+std::string dropKeys(const net::DropInfo& d);
 /// Logs a server's events as `<tag> <event>`.
 void traceServer(const net::ServerPtr& s, std::string tag);
 
@@ -98,6 +100,16 @@ void attempt(std::string_view label, F&& f) {
   } catch (const std::exception& e) {
     line(label, "throws std::exception", q(e.what()));
   }
+}
+
+/// A wrong-typed argument Node rejects at run time (with `code`) and C++ at compile
+/// time: `compiles` comes from a requires-expression. Prints `<label> rejected <code>`
+/// when it does not compile, `<label> accepted` when it does.
+inline void rejects(std::string_view label, std::string_view code, bool compiles) {
+  if (compiles)
+    line(label, "accepted");
+  else
+    line(label, "rejected", code);
 }
 
 /// The scenario's private temporary directory ($CONF_TMP).

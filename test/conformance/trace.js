@@ -6,7 +6,7 @@ const fs = require('fs');
 const net = require('net');
 
 function line(...parts) {
-  fs.writeSync(1, parts.join(' ') + '\n');
+  fs.writeSync(1, parts.map(String).join(' ') + '\n');
 }
 
 const q = (s) => JSON.stringify(String(s));
@@ -26,8 +26,9 @@ function err(e) {
   return parts.join(' ');
 }
 
-// An error passed to a callback: null/undefined print as such.
-const cbErr = (e) => (e ? err(e) : String(e));
+// An error passed to a callback. C++ has one "no error" value for Node's null and
+// undefined (close callbacks get undefined, write callbacks null): both print `null`.
+const cbErr = (e) => (e ? err(e) : 'null');
 
 function state(s) {
   return `connecting=${s.connecting} pending=${s.pending} readyState=${s.readyState} ` +
@@ -62,12 +63,15 @@ function traceSocket(s, tag, skip = []) {
   on('close', (hadError) => line(tag, 'close', 'hadError=' + hadError));
 }
 
+// The keys a 'drop' event's object carries, in order.
+const dropKeys = (d) => Object.keys(d).join(',');
+
 function traceServer(s, tag) {
   s.on('listening', () => line(tag, 'listening'));
   s.on('connection', () => line(tag, 'connection'));
   s.on('error', (e) => line(tag, 'error', err(e)));
   s.on('close', () => line(tag, 'close'));
-  s.on('drop', (d) => line(tag, 'drop', 'keys=' + Object.keys(d).join(',')));
+  s.on('drop', (d) => line(tag, 'drop', 'keys=' + dropKeys(d)));
 }
 
 // Runs f and prints `<label> ok` or `<label> throws <error>`; returns f's result.
@@ -82,11 +86,22 @@ function attempt(label, f) {
   }
 }
 
+// A wrong-typed argument Node rejects at run time and C++ at compile time: prints
+// `<label> rejected <code>` (or `<label> accepted`).
+function rejects(label, f) {
+  try {
+    f();
+    line(label, 'accepted');
+  } catch (e) {
+    line(label, 'rejected', e.code);
+  }
+}
+
 // The scenario's private temporary directory, shared with nobody.
 const tmp = process.env.CONF_TMP || require('os').tmpdir();
 
 process.on('uncaughtExceptionMonitor', (e) => line('uncaught', err(e)));
 process.on('exit', (code) => line('exit code=' + code));
 
-module.exports = { line, q, err, cbErr, state, serverAddress, socketAddress, chunk, traceSocket, traceServer,
-  attempt, tmp, net };
+module.exports = { line, q, err, cbErr, state, serverAddress, socketAddress, chunk, traceSocket, traceServer, dropKeys,
+  attempt, rejects, tmp, net };
