@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Builds berth and passes every test: the test suite (unit, differential and packaging
+# tests) with g++, the suite again under AddressSanitizer + UndefinedBehaviorSanitizer +
+# LeakSanitizer, and 30 s of each fuzz target when test/fuzz/run.sh exists.
+# Installs the Debian packages it needs when they are missing (Debian 12).
+# Build directories: build-tests, build-tests-asan (beside this checkout's CMakeLists.txt).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source_dir=$(pwd)
+jobs=2
+
+step() { printf '\n=== %s (%ds)\n' "$*" "$SECONDS"; }
+
+install_missing() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+  done
+  ((${#missing[@]})) || return 0
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "run as root or install: ${missing[*]}" >&2; exit 1; }
+    sudo=(sudo)
+  fi
+  step "installing ${missing[*]}"
+  "${sudo[@]}" apt-get update
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
+packages=(build-essential cmake ninja-build pkg-config libasio-dev catch2 libspdlog-dev
+          clang libclang-rt-14-dev valgrind libuv1-dev)
+command -v node >/dev/null || packages+=(nodejs)
+install_missing "${packages[@]}"
+
+step "g++ build and tests"
+cmake -S "$source_dir" -B build-tests -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake --build build-tests --parallel $jobs
+ctest --test-dir build-tests --output-on-failure -j $jobs
+
+step "sanitizer build and tests (ASan, UBSan, LSan)"
+# Reports go to files as well as failing their process, so that a report from a
+# process whose exit status nobody checks still fails the run.
+reports=$source_dir/build-tests-asan/sanitizer-reports
+rm -rf "$reports" && mkdir -p "$reports"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:log_path=$reports/asan
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:log_path=$reports/ubsan
+check_reports() {
+  if compgen -G "$reports/*" >/dev/null; then
+    cat "$reports"/* >&2
+    echo "sanitizer reports above (from $reports)" >&2
+    exit 1
+  fi
+}
+trap check_reports EXIT
+# Debug: faster to compile than an optimized build, and assertions stay on.
+cmake -S "$source_dir" -B build-tests-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DBERTH_SANITIZE=ON \
+      -DBERTH_BUILD_BENCHMARKS=OFF
+cmake --build build-tests-asan --parallel $jobs
+ctest --test-dir build-tests-asan --output-on-failure -j $jobs
+check_reports
+trap - EXIT
+unset ASAN_OPTIONS UBSAN_OPTIONS
+
+if [ -f test/fuzz/run.sh ]; then
+  step "fuzzing: 30 s per target"
+  bash test/fuzz/run.sh 30
+fi
+
+step "all tests passed"
