@@ -1,9 +1,9 @@
 # Echo benchmark harness (issue 6): the load generator, the peer echo servers and the
 # allocation counter. run.sh builds and runs them; see README.md.
 #
-# To add a server: add_executable(NAME servers/NAME.cpp) + berth_bench_target(NAME), then one
-# line in run.sh's server table. A `NAME_counted` twin linked with alloc_counter gets its
-# allocations per message reported by run.sh.
+# To add one of berth's servers: write servers/berth_NAME_echo.cpp (it becomes the targets
+# berth_NAME_echo and berth_NAME_echo_counted, see below) and give it a line in run.sh's server
+# table. Any other server: add_executable + berth_bench_target here.
 
 set(berth_bench_dir ${CMAKE_CURRENT_LIST_DIR})
 
@@ -29,6 +29,20 @@ foreach(t asio_echo asio_echo_counted)
   target_compile_features(${t} PRIVATE cxx_std_20)
   target_link_libraries(${t} PRIVATE asio::asio)
   berth_bench_target(${t})
+endforeach()
+
+# berth's own echo servers: every servers/berth_*.cpp, linked with berth, plus a _counted twin
+# linked with alloc_counter for run.sh's allocation pass.
+file(GLOB berth_bench_servers CONFIGURE_DEPENDS ${berth_bench_dir}/servers/berth_*.cpp)
+foreach(src IN LISTS berth_bench_servers)
+  get_filename_component(name ${src} NAME_WE)
+  add_executable(${name} ${src})
+  add_executable(${name}_counted ${src})
+  target_link_libraries(${name}_counted PRIVATE alloc_counter)
+  foreach(t ${name} ${name}_counted)
+    target_link_libraries(${t} PRIVATE berth::berth)
+    berth_bench_target(${t})
+  endforeach()
 endforeach()
 
 # libuv peer: only where pkg-config finds libuv (Debian: libuv1-dev).

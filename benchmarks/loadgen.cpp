@@ -314,7 +314,7 @@ class Run {
   }
   Clock::time_point deadline() const { return measuring_ ? end_ : warm_end_; }
   Snapshot snap() const {
-    return Snapshot{Clock::now(),   ops, bytes, server_cpu_us(o_.pid), server_allocs(o_.alloc_file),
+    return Snapshot{Clock::now(), ops, bytes, server_cpu_us(o_.pid), server_allocs(o_.alloc_file),
                     client_cpu_us(), machine_busy_us()};
   }
   void begin_measure() {
@@ -629,15 +629,15 @@ int run_idle(const Options& o, const Target& t) {
     cs.clear();
     std::this_thread::sleep_for(300ms);
   }
-  Snapshot a{Clock::now(),   0, 0, server_cpu_us(o.pid), server_allocs(o.alloc_file),
+  Snapshot a{Clock::now(), 0, 0, server_cpu_us(o.pid), server_allocs(o.alloc_file),
              client_cpu_us(), machine_busy_us()};
   auto rss0 = server_rss_kb(o.pid);
   open_all(conns, deadline);
   // Hold them idle; the server's RSS is read at the end of the hold.
   std::this_thread::sleep_for(std::chrono::duration<double>(std::max(o.duration, 0.2)));
   auto rss1 = server_rss_kb(o.pid);
-  Snapshot b{Clock::now(),          std::uint64_t(conns), std::uint64_t(conns), server_cpu_us(o.pid),
-             server_allocs(o.alloc_file), client_cpu_us(),      machine_busy_us()};
+  Snapshot b{Clock::now(), std::uint64_t(conns), std::uint64_t(conns), server_cpu_us(o.pid),
+             server_allocs(o.alloc_file), client_cpu_us(), machine_busy_us()};
   std::optional<double> per_conn;
   if (rss0 && rss1) per_conn = double(*rss1 - *rss0) * 1024.0 / double(conns);
   // The measured window covers opening and holding, so ops/s here is only informative.

@@ -20,8 +20,8 @@ build=${BENCH_BUILD_DIR:-$root/build-bench}
 bin=$build/benchmarks
 
 # ---- servers: name | CMake target ('-' if none) | command line (the port is appended) ----------
-# A server whose executable is missing is skipped, so a line for a server that is not written yet
-# stays inert until its target exists. A target TARGET_counted (linked with alloc_counter) is
+# A server whose target does not exist (or fails to build) is skipped, so a line for a server that
+# is not written yet stays inert until its source exists. A target TARGET_counted (linked with alloc_counter) is
 # picked up by the allocation pass.
 SERVERS=(
   "asio        | asio_echo        | $bin/asio_echo"
@@ -123,12 +123,16 @@ for entry in "${SERVERS[@]}"; do
   IFS='|' read -r name target cmd <<<"$entry"
   name=$(trim "$name") target=$(trim "$target") cmd=$(trim "$cmd")
   if [[ -n ${BENCH_SERVERS:-} && " $BENCH_SERVERS " != *" $name "* ]]; then continue; fi
-  [[ $target != - ]] && { build_target "$target" || true; }
   exe=${cmd%% *}
+  if [[ $target != - ]] && ! { has_target "$target" && build_target "$target"; }; then
+    # berth's placeholders have no target until their source exists: skip them quietly
+    [[ $name == berth_* ]] && ! has_target "$target" || say "note: $name: no $target built, skipped"
+    continue
+  fi
   if [[ $exe == node ]]; then
     ((have_node)) || continue
   elif [[ ! -x $exe ]]; then
-    [[ $name == berth_* ]] || say "note: $name: $exe not built, skipped"
+    say "note: $name: $exe not found, skipped"
     continue
   fi
   names+=("$name") cmds+=("$cmd") targets_of+=("$target")
@@ -311,7 +315,8 @@ mkdir -p "$(dirname "$out")"
     echo
     echo "One connection, 64-byte ping-pong, server process only, counted by \`valgrind --tool=callgrind\`:"
     echo "(I($((cg_warm + cg_rt))) − I($cg_warm)) / $cg_rt, which leaves out start-up and the first $cg_warm round trips"
-    echo "(Node's JIT warms up there). Repeatable to about 1 % whatever else the machine does. Lower is better."
+    echo "(Node's JIT warms up there). Independent of the machine's load; Asio's moves by a few per cent between runs"
+    echo "(timing decides whether a speculative read finds the next message), libuv's not at all. Lower is better."
     echo
     echo "| server | instructions / round trip | × asio | × node | start-up + warm-up (instructions) |"
     echo "|---|---:|---:|---:|---:|"
