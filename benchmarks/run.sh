@@ -315,8 +315,8 @@ mkdir -p "$(dirname "$out")"
     echo
     echo "One connection, 64-byte ping-pong, server process only, counted by \`valgrind --tool=callgrind\`:"
     echo "(I($((cg_warm + cg_rt))) − I($cg_warm)) / $cg_rt, which leaves out start-up and the first $cg_warm round trips"
-    echo "(Node's JIT warms up there). Independent of the machine's load; Asio's moves by a few per cent between runs"
-    echo "(timing decides whether a speculative read finds the next message), libuv's not at all. Lower is better."
+    echo "(Node's JIT warms up there). Independent of the machine's load; Asio's and Node's move by a few per cent"
+    echo "between runs (speculative reads, JIT and GC timing), libuv's not at all. Lower is better."
     echo
     echo "| server | instructions / round trip | × asio | × node | start-up + warm-up (instructions) |"
     echo "|---|---:|---:|---:|---:|"
