@@ -3,7 +3,7 @@
 #
 # To add one of berth's servers: write servers/berth_NAME_echo.cpp (it becomes the targets
 # berth_NAME_echo and berth_NAME_echo_counted, see below) and give it a line in run.sh's server
-# table. Any other server: add_executable + berth_bench_target here.
+# table. Any other server: berth_bench_server(NAME SOURCE LIBS...) here.
 
 set(berth_bench_dir ${CMAKE_CURRENT_LIST_DIR})
 
@@ -16,33 +16,39 @@ add_executable(loadgen ${berth_bench_dir}/loadgen.cpp)
 target_compile_features(loadgen PRIVATE cxx_std_20)
 berth_bench_target(loadgen)
 
-# Links into a server to count its heap allocations (see alloc_counter.hpp).
-add_library(alloc_counter OBJECT ${berth_bench_dir}/alloc_counter.cpp)
-target_compile_features(alloc_counter PUBLIC cxx_std_20)
-target_include_directories(alloc_counter PUBLIC ${berth_bench_dir})
-berth_bench_target(alloc_counter)
+# Links into a server to count its heap allocations (see alloc_counter.hpp). Its malloc would
+# fight AddressSanitizer's, so the counted servers are left out of sanitizer builds.
+set(berth_bench_counted_suffix _counted)
+if(BERTH_SANITIZE)
+  set(berth_bench_counted_suffix)
+else()
+  add_library(alloc_counter OBJECT ${berth_bench_dir}/alloc_counter.cpp)
+  target_compile_features(alloc_counter PUBLIC cxx_std_20)
+  target_include_directories(alloc_counter PUBLIC ${berth_bench_dir})
+  berth_bench_target(alloc_counter)
+endif()
 
-add_executable(asio_echo ${berth_bench_dir}/servers/asio_echo.cpp)
-add_executable(asio_echo_counted ${berth_bench_dir}/servers/asio_echo.cpp)
-target_link_libraries(asio_echo_counted PRIVATE alloc_counter)
-foreach(t asio_echo asio_echo_counted)
-  target_compile_features(${t} PRIVATE cxx_std_20)
-  target_link_libraries(${t} PRIVATE asio::asio)
-  berth_bench_target(${t})
-endforeach()
+# berth_bench_server(NAME SOURCE LIBS...): NAME, and NAME_counted linked with alloc_counter.
+function(berth_bench_server name source)
+  foreach(suffix "" ${berth_bench_counted_suffix})
+    add_executable(${name}${suffix} ${source})
+    target_compile_features(${name}${suffix} PRIVATE cxx_std_20)
+    target_link_libraries(${name}${suffix} PRIVATE ${ARGN})
+    berth_bench_target(${name}${suffix})
+  endforeach()
+  if(berth_bench_counted_suffix)
+    target_link_libraries(${name}_counted PRIVATE alloc_counter)
+  endif()
+endfunction()
+
+berth_bench_server(asio_echo ${berth_bench_dir}/servers/asio_echo.cpp asio::asio)
 
 # berth's own echo servers: every servers/berth_*.cpp, linked with berth, plus a _counted twin
 # linked with alloc_counter for run.sh's allocation pass.
 file(GLOB berth_bench_servers CONFIGURE_DEPENDS ${berth_bench_dir}/servers/berth_*.cpp)
 foreach(src IN LISTS berth_bench_servers)
   get_filename_component(name ${src} NAME_WE)
-  add_executable(${name} ${src})
-  add_executable(${name}_counted ${src})
-  target_link_libraries(${name}_counted PRIVATE alloc_counter)
-  foreach(t ${name} ${name}_counted)
-    target_link_libraries(${t} PRIVATE berth::berth)
-    berth_bench_target(${t})
-  endforeach()
+  berth_bench_server(${name} ${src} berth::berth)
 endforeach()
 
 # libuv peer: only where pkg-config finds libuv (Debian: libuv1-dev).
