@@ -168,14 +168,14 @@ void Server::bind(berth::ListenOptions core, std::optional<std::string>) {
   if (!refd_) acceptor->unref();
   acceptor_ = acceptor;
   std::uint64_t generation = listen_generation_;
-  berth::detail::spawn(loop_->get_executor(), accept_loop(shared_from_this(), generation));
+  berth::detail::spawn(loop_->get_executor(), accept_loop(shared_from_this(), acceptor, generation));
   post([this, generation] {
     if (generation == listen_generation_ && listening()) emit(events::listening);
   });
 }
 
-asio::awaitable<void> Server::accept_loop(std::shared_ptr<Server> /*keeps the server alive*/, std::uint64_t generation) {
-  std::shared_ptr<Acceptor> acceptor = acceptor_;
+asio::awaitable<void> Server::accept_loop(std::shared_ptr<Server> /*keeps the server alive*/,
+                                          std::shared_ptr<Acceptor> acceptor, std::uint64_t generation) {
   asio::steady_timer backoff(loop_->context());
   while (acceptor->is_open()) {
     Error error;

@@ -122,7 +122,8 @@ class Server : public EventEmitter, public std::enable_shared_from_this<Server> 
  private:
   friend class Socket;
   void bind(berth::ListenOptions core, std::optional<std::string> display_host);
-  asio::awaitable<void> accept_loop(std::shared_ptr<Server> self, std::uint64_t generation);
+  asio::awaitable<void> accept_loop(std::shared_ptr<Server> self, std::shared_ptr<Acceptor> acceptor,
+                                    std::uint64_t generation);
   void on_accepted(berth::Stream stream);
   void connection_closed();
   void emit_close_if_drained();

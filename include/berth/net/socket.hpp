@@ -145,6 +145,8 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   Socket& end(std::string_view text, std::function<void()> callback = {});
   Socket& end(std::string_view text, Encoding encoding, std::function<void()> callback = {});
   Socket& end(BufferView bytes, std::function<void()> callback = {});
+  Socket& end(const char* text, std::function<void()> callback = {}) { return end(std::string_view(text), std::move(callback)); }
+  Socket& end(const std::string& text, std::function<void()> callback = {}) { return end(std::string_view(text), std::move(callback)); }
   /// `socket.destroy([error])`.
   Socket& destroy(std::optional<Error> error = std::nullopt);
   /// `socket.destroySoon()`: end(), then destroy once finished.
