@@ -69,7 +69,7 @@ TEST_CASE("abort mid-connect: 'error' AbortError, then 'close'(true), never 'con
           "[reliability]") {
   auto server = echo_server();
   auto port = server->address()->port;
-  const std::size_t fds_before = open_fds();
+  const std::size_t fds_before = baseline_fds();
   const std::string when = GENERATE(as<std::string>{}, "after connect()", "in 'lookup'", "in 'connectionAttempt'",
                                     "pre-aborted", "after 'connect'");
   INFO("abort " << when);

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdint>
@@ -64,6 +65,19 @@ inline std::size_t open_fds() {
   for (auto it = std::filesystem::directory_iterator("/proc/self/fd"); it != std::filesystem::directory_iterator(); ++it)
     ++n;
   return n - 1;
+}
+
+/// open_fds() once the thread's loop has built its reactor (epoll, eventfd and
+/// timerfd, made when the first socket or timer needs them), so that a count
+/// taken before a test's first socket compares with one taken after.
+inline std::size_t baseline_fds() {
+  auto& context = Loop::current().context();
+  asio::ip::tcp::socket warm(context);
+  std::error_code ec;
+  warm.open(asio::ip::tcp::v4(), ec);
+  warm.close(ec);
+  asio::steady_timer timer(context);
+  return open_fds();
 }
 
 /// Resident set size in KiB (VmRSS).
