@@ -5,8 +5,8 @@
 //   node run.js <name> <scenario.js> <scenario-program> [timeout-seconds]
 //
 // Normalisation, in this order (see README.md): the scenario's temporary directory ->
-// $TMP; in Node's trace `hadError=undefined` -> `hadError=false` and the scenario's
-// declared quirks; lines grouped by tag (if it says `sort-by-tag`); consecutive 'data'
+// $TMP; in Node's trace the scenario's declared quirks, then `hadError=undefined` ->
+// `hadError=false`; lines grouped by tag (if it says `sort-by-tag`); consecutive 'data'
 // lines of one tag merged (unless it says `exact-chunks`); ephemeral port numbers ->
 // P1, P2... in order of first appearance.
 
@@ -69,7 +69,6 @@ function normalise(text, tmp, d, isNode, problems) {
   if (lines[lines.length - 1] === '') lines.pop();
   lines = lines.map((l) => l.split(tmp).join('$TMP'));
   if (isNode) {
-    lines = lines.map((l) => l.replace(/\bhadError=undefined\b/g, 'hadError=false'));
     for (const quirk of d.quirks) {
       const re = new RegExp(quirk.match);
       let hits = 0;
@@ -82,6 +81,7 @@ function normalise(text, tmp, d, isNode, problems) {
       if (hits === 0) problems.push(`quirk "${quirk.id}" no longer matches Node's trace: Node changed, drop the pin`);
       lines = out;
     }
+    lines = lines.map((l) => l.replace(/\bhadError=undefined\b/g, 'hadError=false'));
   }
   if (d.sortByTag) {
     // The process's own lines (uncaught, exit) stay last.

@@ -19,6 +19,7 @@ function err(e) {
   if (e.syscall !== undefined) parts.push('syscall=' + e.syscall);
   if (e.address !== undefined) parts.push('address=' + q(e.address));
   if (e.port !== undefined) parts.push('port=' + e.port);
+  if (e.host !== undefined) parts.push('host=' + e.host);
   if (e.hostname !== undefined) parts.push('hostname=' + e.hostname);
   if (e.localAddress !== undefined) parts.push('localAddress=' + e.localAddress);
   if (e.localPort !== undefined) parts.push('localPort=' + e.localPort);

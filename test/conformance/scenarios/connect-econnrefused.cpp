@@ -1,0 +1,26 @@
+// ECONNREFUSED: only 'error' then close(true), with Node's fields and message, and the
+// socket already closed inside the handler; the same on ::1; for a host name the events
+// are lookup, connectionAttempt, connectionAttemptFailed, error, close.
+#include "trace.hpp"
+
+using namespace conf;
+
+void scenario() {
+  auto probe = net::createServer();
+  probe->listen(0, "127.0.0.1", [probe] {
+    int port = probe->address()->port;
+    probe->close([port](const Error&) {
+      auto a = net::connect(port, "127.0.0.1");
+      traceSocket(a, "v4", {"connectionAttempt", "connectionAttemptFailed"});
+      a->on(net::events::error, [a] { line("v4 in error", state(*a)); });
+      a->on(net::events::close, [port] {
+        auto b = net::connect(port, "::1");
+        traceSocket(b, "v6", {"connectionAttempt", "connectionAttemptFailed"});
+        b->on(net::events::close, [port] {
+          auto c = net::connect(port, "localhost");
+          traceSocket(c, "name");
+        });
+      });
+    });
+  });
+}

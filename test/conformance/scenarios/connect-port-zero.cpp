@@ -1,0 +1,6 @@
+// Connecting to port 0 is refused, and the error has no port (set only when > 0).
+#include "trace.hpp"
+
+using namespace conf;
+
+void scenario() { traceSocket(net::connect(0, "127.0.0.1"), "C", {"connectionAttempt", "connectionAttemptFailed"}); }
