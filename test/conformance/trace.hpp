@@ -60,7 +60,8 @@ std::string nul(const std::optional<T>& v) {
   return v ? str(*v) : std::string("null");
 }
 
-/// `parts` joined with spaces, as console.log prints them.
+/// `parts` joined with spaces, as console.log prints them. C++ evaluates arguments in no
+/// set order: compute values with side effects (write(), ref()) before the call.
 template <class... A>
 void line(const A&... parts) {
   std::string text;

@@ -32,7 +32,9 @@ void scenario() {
            " highWaterMark=" + str(b.highWaterMark));
   rejects("createServer(\"x\")", "ERR_INVALID_ARG_TYPE", creates_from<const char*>);
   auto s = net::Server::create();
-  line("unref returns server", &s->unref() == s.get(), "ref returns server", &s->ref() == s.get());
+  bool unrefReturns = &s->unref() == s.get();  // in this order: unref, then ref
+  bool refReturns = &s->ref() == s.get();
+  line("unref returns server", unrefReturns, "ref returns server", refReturns);
   auto& l = s->listen(0, "127.0.0.1", [s] { line("close returns server", &s->close() == s.get()); });
   line("listen returns server", &l == s.get());
 }
