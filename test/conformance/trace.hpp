@@ -113,6 +113,9 @@ inline void rejects(std::string_view label, std::string_view code, bool compiles
     line(label, "rejected", code);
 }
 
+/// Whether an API member exists (from a requires-expression).
+inline void has(std::string_view label, bool present) { line(label, present ? "present" : "absent"); }
+
 /// The scenario's private temporary directory ($CONF_TMP).
 std::string tmp();
 

@@ -98,6 +98,9 @@ function rejects(label, f) {
   }
 }
 
+// Whether an API member exists (C++: a requires-expression).
+const has = (label, present) => line(label, present ? 'present' : 'absent');
+
 // The scenario's private temporary directory, shared with nobody.
 const tmp = process.env.CONF_TMP || require('os').tmpdir();
 
@@ -105,4 +108,4 @@ process.on('uncaughtExceptionMonitor', (e) => line('uncaught', err(e)));
 process.on('exit', (code) => line('exit code=' + code));
 
 module.exports = { line, q, err, cbErr, state, serverAddress, socketAddress, chunk, traceSocket, traceServer, dropKeys,
-  attempt, rejects, tmp, net };
+  attempt, rejects, has, tmp, net };
