@@ -60,11 +60,12 @@ inline bool long_mode() {
 
 /// Open descriptors of this process (the entries of /proc/self/fd, less the one
 /// used to list them).
+/// Returns 0 when it cannot tell (no descriptor left to list them with).
 inline std::size_t open_fds() {
+  std::error_code ec;
   std::size_t n = 0;
-  for (auto it = std::filesystem::directory_iterator("/proc/self/fd"); it != std::filesystem::directory_iterator(); ++it)
-    ++n;
-  return n - 1;
+  for (std::filesystem::directory_iterator it("/proc/self/fd", ec), end; !ec && it != end; it.increment(ec)) ++n;
+  return ec || n == 0 ? 0 : n - 1;
 }
 
 /// open_fds() once the thread's loop has built its reactor (epoll, eventfd and
