@@ -9,7 +9,10 @@ cd "$(dirname "$0")/.."
 source_dir=$(pwd)
 jobs=2
 
-step() { printf '\n=== %s (%ds)\n' "$*" "$SECONDS"; }
+step() { printf '\n=== %s (at %dm%02ds)\n' "$*" $((SECONDS / 60)) $((SECONDS % 60)); }
+# A failing test suite does not stop the run: the later passes still report, and the
+# script fails at the end. A failing build or configure stops it at once.
+failed=()
 
 install_missing() {
   local missing=() p
@@ -35,35 +38,36 @@ install_missing "${packages[@]}"
 step "g++ build and tests"
 cmake -S "$source_dir" -B build-tests -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build-tests --parallel $jobs
-ctest --test-dir build-tests --output-on-failure -j $jobs
+ctest --test-dir build-tests --output-on-failure -j $jobs || failed+=("g++ tests")
 
 step "sanitizer build and tests (ASan, UBSan, LSan)"
-# Reports go to files as well as failing their process, so that a report from a
-# process whose exit status nobody checks still fails the run.
+# Every report aborts its process and goes to a file in $reports (shown below), so
+# that a report from a process whose exit status nobody checks still fails the run.
 reports=$source_dir/build-tests-asan/sanitizer-reports
 rm -rf "$reports" && mkdir -p "$reports"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:log_path=$reports/asan
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:log_path=$reports/ubsan
-check_reports() {
-  if compgen -G "$reports/*" >/dev/null; then
-    cat "$reports"/* >&2
-    echo "sanitizer reports above (from $reports)" >&2
-    exit 1
-  fi
-}
-trap check_reports EXIT
+# A report from the build (catch_discover_tests runs the test program) stops the run.
+trap 'compgen -G "$reports/*" >/dev/null && cat "$reports"/* >&2' EXIT
 # Debug: faster to compile than an optimized build, and assertions stay on.
 cmake -S "$source_dir" -B build-tests-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DBERTH_SANITIZE=ON \
       -DBERTH_BUILD_BENCHMARKS=OFF
 cmake --build build-tests-asan --parallel $jobs
-ctest --test-dir build-tests-asan --output-on-failure -j $jobs
-check_reports
+ctest --test-dir build-tests-asan --output-on-failure -j $jobs || failed+=("sanitizer tests")
 trap - EXIT
 unset ASAN_OPTIONS UBSAN_OPTIONS
+if compgen -G "$reports/*" >/dev/null; then
+  cat "$reports"/* >&2
+  failed+=("sanitizer reports (in $reports)")
+fi
 
 if [ -f test/fuzz/run.sh ]; then
   step "fuzzing: 30 s per target"
-  bash test/fuzz/run.sh 30
+  bash test/fuzz/run.sh 30 || failed+=("fuzzing")
 fi
 
+if ((${#failed[@]})); then
+  step "FAILED: $(IFS=,; echo "${failed[*]}")"
+  exit 1
+fi
 step "all tests passed"
