@@ -115,6 +115,19 @@ build_target() {
     return 1
   fi
 }
+# Everything this run needs in one build, so that the compiles run two at a time; a target that
+# fails here is built again on its own below, which reports it and skips that server.
+wanted=(loadgen)
+for entry in "${SERVERS[@]}"; do
+  IFS='|' read -r name target _ <<<"$entry"
+  name=$(trim "$name") target=$(trim "$target")
+  [[ $target != - ]] && has_target "$target" || continue
+  if [[ -n ${BENCH_SERVERS:-} && " $BENCH_SERVERS " != *" $name "* ]]; then continue; fi
+  wanted+=("$target")
+  if [[ ${BENCH_ALLOCS:-1} == 1 ]] && has_target "${target}_counted"; then wanted+=("${target}_counted"); fi
+done
+say "== building ${wanted[*]}"
+cmake --build "$build" -j2 --target "${wanted[@]}" >"$tmp/build-all.log" 2>&1 || true
 build_target loadgen || { say "error: cannot build loadgen"; exit 1; }
 
 # Resolves the server table to what can run here: names[], cmds[], targets_of[].
@@ -243,8 +256,9 @@ if [[ ${BENCH_ALLOCS:-1} == 1 ]]; then
     for m in "tp4|tp --conns 4" "pp1|pp --conns 1" "pp16|pp --conns 16" "cr|cr --conns 4"; do
       IFS='|' read -r label args <<<"$m"
       start_server "$counted" "BERTH_ALLOC_COUNT_FILE=$tmp/allocs.bin" "${pin_server[@]}"
+      # Counts, not rates: 1 s gives thousands of messages (hundreds of connections in cr).
       line=$("${pin_client[@]}" "$bin/loadgen" $args --port "$port" --pid "$spid" --name "${names[$i]}_counted" \
-        --duration 2 --warmup "$warmup" --alloc-file "$tmp/allocs.bin" 2>>"$log") || line=""
+        --duration 1 --warmup "$warmup" --alloc-file "$tmp/allocs.bin" 2>>"$log") || line=""
       stop_server
       [[ -n $line ]] && echo "$line" >>"$raw"
       allocs[${names[$i]},$label]=$(kv "$line" allocs_per_op)
