@@ -157,6 +157,11 @@ function describeExit(r) {
 }
 
 (async () => {
+  if (!fs.existsSync(cppProgram)) {
+    console.log(`${name}: ${cppProgram} does not exist: build the conformance programs first (cmake --build)`);
+    process.exitCode = 1;
+    return;
+  }
   const source = fs.readFileSync(jsFile, 'utf8');
   const d = directives(source);
   const base = fs.mkdtempSync(path.join(os.tmpdir(), `berth-conf-${name}-`));
