@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 #include <algorithm>
+#include <atomic>
+#include <thread>
 
 #include "berth/net.hpp"
 #include "reliability/support.hpp"
@@ -15,7 +17,8 @@ using namespace berth::reliability;
 namespace {
 
 // Runs `cycles` connect / echo 32 bytes / end / close cycles against `port`,
-// `chains` of them at a time; returns the number of errors seen.
+// `chains` of them at a time; returns the number of errors seen plus the cycles
+// that did not finish.
 std::size_t churn(int port, std::size_t cycles, int chains) {
   std::size_t started = 0, finished = 0, errors = 0;
   static const std::string message(32, 'c');
@@ -24,7 +27,9 @@ std::size_t churn(int port, std::size_t cycles, int chains) {
     ++started;
     auto c = net::connect(port, "127.0.0.1");
     auto got = std::make_shared<std::size_t>(0);
-    c->on(net::events::error, [&](const Error&) { ++errors; });
+    c->on(net::events::error, [&](const Error& e) {
+      if (errors++ == 0) WARN("first churn error: " << e.message);
+    });
     c->on(net::events::data, [got, w = std::weak_ptr<net::Socket>(c)](BufferView chunk) {
       *got += chunk.size();
       if (*got >= message.size())
@@ -37,7 +42,8 @@ std::size_t churn(int port, std::size_t cycles, int chains) {
     c->write(message);
   };
   for (int i = 0; i < chains; ++i) cycle();
-  run_until([&] { return finished == cycles; }, milliseconds(600000));
+  bool all = run_until([&] { return finished == cycles; }, milliseconds(600000));
+  if (!all || errors) WARN("churn: " << finished << " of " << cycles << " cycles finished, " << errors << " errors");
   return errors + (cycles - finished);
 }
 
@@ -193,4 +199,54 @@ TEST_CASE("10 000 concurrent connections each echo 64 KiB: every byte comes back
   run_for(milliseconds(100));
   CHECK(open_fds() == fds_before);
   CHECK(child.finish() == 0);
+}
+
+// Node's cluster, berth's way: one loop per thread, all listening on one port
+// with SO_REUSEPORT. Tagged [threads]: the test to run under ThreadSanitizer.
+TEST_CASE("loops on several threads sharing a port with reusePort: every connection is served, each loop closes "
+          "cleanly",
+          "[reliability][threads]") {
+  constexpr int loops = 4, connections = 2000;
+  std::atomic<int> port{0}, ready{0};
+  std::atomic<bool> stop{false};
+  std::vector<std::atomic<int>> served(loops);
+  std::vector<std::atomic<bool>> clean(loops);
+  auto worker = [&](int w) {
+    auto server = net::createServer([&served, w](const net::SocketPtr& s) {
+      ++served[static_cast<std::size_t>(w)];
+      s->on(net::events::error, [](const Error&) {});
+      s->pipe(s);
+    });
+    net::ListenOptions options;
+    options.port = port.load();
+    options.host = "127.0.0.1";
+    options.reusePort = true;
+    server->listen(options);
+    if (!run_until([&] { return server->listening(); }, milliseconds(5000))) return;
+    if (w == 0) port = server->address()->port;
+    ++ready;
+    run_until([&] { return stop.load(); }, milliseconds(120000));
+    server->close();
+    clean[static_cast<std::size_t>(w)] = run_to_end(milliseconds(10000));
+  };
+  std::vector<std::thread> threads;
+  threads.emplace_back(worker, 0);
+  while (ready == 0) std::this_thread::sleep_for(milliseconds(1));
+  for (int w = 1; w < loops; ++w) threads.emplace_back(worker, w);
+  while (ready < loops) std::this_thread::sleep_for(milliseconds(1));
+
+  const std::size_t errors = churn(port, connections, 16);
+  stop = true;
+  for (auto& t : threads) t.join();
+  int total = 0;
+  std::string spread;
+  for (int w = 0; w < loops; ++w) {
+    total += served[static_cast<std::size_t>(w)];
+    spread += (w ? " / " : "") + std::to_string(served[static_cast<std::size_t>(w)].load());
+    CHECK(served[static_cast<std::size_t>(w)] > 0);
+    CHECK(clean[static_cast<std::size_t>(w)]);
+  }
+  WARN(connections << " connections over " << loops << " loops sharing port " << port << ": " << spread);
+  CHECK(errors == 0);
+  CHECK(total == connections);
 }

@@ -14,6 +14,7 @@
 #include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -36,7 +37,8 @@
 #endif
 #endif
 #ifdef BERTH_REL_ASAN
-#include <sanitizer/allocator_interface.h>
+// From <sanitizer/allocator_interface.h>, which GCC does not install.
+extern "C" std::size_t __sanitizer_get_current_allocated_bytes();
 #endif
 
 namespace berth::reliability {
