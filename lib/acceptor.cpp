@@ -58,6 +58,7 @@ bool Acceptor::bind_and_listen(const Endpoint& endpoint, const ListenOptions& op
   auto protocol = protocol_of(endpoint);
   acceptor_.open(protocol, ec);
   if (ec) return false;
+  set_close_on_exec(acceptor_.native_handle());
   int family = protocol.family();
   if (family != AF_UNIX) {
     acceptor_.set_option(asio::socket_base::reuse_address(true), ec);

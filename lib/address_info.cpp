@@ -43,6 +43,12 @@ Endpoint make_unix_endpoint(std::string_view path, const char* syscall) {
   sockaddr_un un{};
   un.sun_family = AF_UNIX;
   bool abstract = !path.empty() && path[0] == '\0';
+  // The kernel would stop a filesystem name at its first NUL: another path.
+  if (!abstract && path.find('\0') != std::string_view::npos)
+    throw Error("ERR_INVALID_ARG_VALUE",
+                "The argument 'path' must be a string without null bytes. Received '" +
+                    std::string(path.substr(0, path.find('\0'))) + "\\x00...'",
+                ErrorKind::TypeError);
   // A filesystem path needs room for its terminating NUL; an abstract name does not.
   std::size_t room = sizeof(un.sun_path) - (abstract ? 0 : 1);
   if (path.size() > room) {

@@ -85,6 +85,7 @@ asio::awaitable<void> connect_once(Stream::socket_type& socket, const Attempt& a
   Endpoint endpoint = make_ip_endpoint(attempt.target.address, attempt.port);
   std::error_code ec;
   socket.open(protocol_of(endpoint), ec);
+  if (!ec) set_close_on_exec(socket.native_handle());
   if (!ec && (options.localAddress || options.localPort)) {
     std::string local = options.localAddress.value_or(attempt.target.family == 6 ? "::" : "0.0.0.0");
     auto local_port = options.localPort ? static_cast<std::uint16_t>(options.localPort->to_number()) : 0;
@@ -200,6 +201,7 @@ asio::awaitable<Stream> connect(ConnectOptions options, Error& error) {
       Endpoint endpoint = make_unix_endpoint(*options.path, "connect");
       std::error_code ec;
       socket.open(protocol_of(endpoint), ec);
+      if (!ec) set_close_on_exec(socket.native_handle());
       if (!ec) co_await socket.async_connect(endpoint, asio::redirect_error(asio::use_awaitable, ec));
       if (ec) error = Error::from_system(ec, "connect", *options.path);
     } catch (const Error& e) {
@@ -256,14 +258,17 @@ asio::awaitable<Stream> connect(ConnectOptions options, Error& error) {
   for (std::size_t i = 0; i < addresses.size(); ++i) {
     Attempt attempt{addresses[i], port};
     bool last = i + 1 == addresses.size();
-    if (options.address_filter) {
-      if (Error refused = options.address_filter(attempt.target.address, attempt.target.family)) {
-        error = std::move(refused);
-        co_return Stream(executor);
-      }
-    }
     if (options.observers.attempt)
       options.observers.attempt(attempt.target.address, port, attempt.target.family);
+    if (options.address_filter) {
+      // As Node v23: a blocked address is a failed attempt, and the next one is tried.
+      if (Error refused = options.address_filter(attempt.target.address, attempt.target.family)) {
+        error = std::move(refused);
+        if (multiple && options.observers.attempt_failed)
+          options.observers.attempt_failed(attempt.target.address, port, attempt.target.family, error);
+        continue;
+      }
+    }
     BERTH_DEBUG_NET("connect: attempting {}:{}", attempt.target.address, port);
     std::error_code ignored;
     socket.close(ignored);

@@ -3,6 +3,8 @@
 #include <asio/execution_context.hpp>
 #include <asio/query.hpp>
 #include <asio/execution/context.hpp>
+#include <asio/post.hpp>
+#include <vector>
 
 namespace berth {
 namespace {
@@ -15,14 +17,34 @@ class RefCountService : public asio::execution_context::service {
   static inline asio::execution_context::id id;
   explicit RefCountService(asio::execution_context& ctx) : service(ctx) {}
   std::size_t count = 0;
+  // Node's nextTick queue: a vector drained front to back, reused so that steady
+  // state allocates nothing for the queue itself.
+  std::vector<std::function<void()>> ticks;
+  std::size_t tick_head = 0;
+  bool drain_posted = false;
+
+  // Runs every queued tick, including ticks queued by ticks. Returns how many ran.
+  std::size_t drain_ticks() {
+    std::size_t ran = 0;
+    while (tick_head < ticks.size()) {
+      auto f = std::move(ticks[tick_head++]);
+      if (tick_head == ticks.size()) {
+        ticks.clear();
+        tick_head = 0;
+      }
+      ++ran;
+      f();  // may throw: the queue stays consistent for the next drain
+    }
+    return ran;
+  }
 
  private:
   void shutdown() override {}
 };
 
-std::size_t& counter_of(asio::execution_context& ctx) {
-  return asio::use_service<RefCountService>(ctx).count;
-}
+RefCountService& state_of(asio::execution_context& ctx) { return asio::use_service<RefCountService>(ctx); }
+
+std::size_t& counter_of(asio::execution_context& ctx) { return state_of(ctx).count; }
 
 }  // namespace
 
@@ -36,23 +58,37 @@ Loop& Loop::current() {
 }
 
 std::size_t Loop::run() {
-  std::size_t& refs = counter_of(*context_);
+  RefCountService& state = state_of(*context_);
   std::size_t handled = 0;
   context_->restart();
   for (;;) {
-    if (refs > 0) {
+    // As in Node, the nextTick queue drains after every callback.
+    handled += state.drain_ticks();
+    if (state.count > 0) {
       std::size_t n = context_->run_one();
       if (n == 0) break;  // stopped, or nothing at all is pending
       handled += n;
     } else {
       // No ref'd handle: run what is ready (it may ref something), then stop.
-      std::size_t n = context_->poll();
-      if (n == 0) break;
+      std::size_t n = context_->poll_one();
+      if (n == 0 && state.tick_head == state.ticks.size()) break;
       handled += n;
     }
     if (context_->stopped()) break;
   }
   return handled;
+}
+
+void Loop::nextTick(std::function<void()> f) {
+  RefCountService& state = state_of(*context_);
+  state.ticks.push_back(std::move(f));
+  if (!state.drain_posted) {
+    state.drain_posted = true;
+    asio::post(*context_, [&state] {
+      state.drain_posted = false;
+      state.drain_ticks();
+    });
+  }
 }
 
 void Loop::stop() { context_->stop(); }

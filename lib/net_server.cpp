@@ -2,7 +2,9 @@
 
 #include <asio/post.hpp>
 #include <asio/steady_timer.hpp>
+#include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
+#include <array>
 #include <cmath>
 
 #include "berth/is_ip.hpp"
@@ -26,6 +28,11 @@ std::string inspect_options(const ListenOptions& o) {
 
 }  // namespace
 
+template <class Event, class... A>
+bool Server::fire(const Event& event, A&&... args) {
+  return berth::detail::fire(*this, loop_->context(), event, std::forward<A>(args)...);
+}
+
 Server::Server(PrivateTag, Loop& loop, ServerOptions options) : loop_(&loop), options_(std::move(options)) {}
 
 Server::~Server() {
@@ -47,7 +54,7 @@ ServerPtr createServer(ConnectionListener connectionListener) {
 }
 
 void Server::post(std::function<void()> f) {
-  asio::post(loop_->context(), [self = shared_from_this(), f = std::move(f)] { f(); });
+  loop_->nextTick([self = shared_from_this(), f = std::move(f)] { f(); });
 }
 
 Server& Server::listen(std::function<void()> callback) {
@@ -108,8 +115,14 @@ Server& Server::listen(ListenOptions options, std::function<void()> callback) {
     core.fd = options.fd;
   } else if (options.path) {
     core.path = options.path;
-  } else if (!options.port.is_undefined()) {
-    core.port = options.port.is_null() ? 0 : validate_port(options.port, "options.port");
+  } else if (options.port && options.port->is_bool()) {
+    // Node validates only number and string ports; anything else makes the options invalid.
+    throw Error("ERR_INVALID_ARG_VALUE",
+                std::string("The argument 'options' is invalid. Received { port: ") +
+                    (std::get<bool>(options.port->value()) ? "true" : "false") + " }",
+                ErrorKind::TypeError);
+  } else if (options.port) {
+    core.port = options.port->is_null() || options.port->is_undefined() ? 0 : validate_port(*options.port, "options.port");
   } else {
     throw Error("ERR_INVALID_ARG_VALUE",
                 "The argument 'options' must have the property \"port\" or \"path\". Received " +
@@ -142,7 +155,7 @@ Server& Server::listen(ListenOptions options, std::function<void()> callback) {
   auto finish = [self, core, generation, host](const Error& error, std::vector<LookupAddress> addresses) mutable {
     if (generation != self->listen_generation_) return;
     if (error || addresses.empty()) {
-      self->emit(berth::events::error, error ? error : Error::lookup_failed("ENOTFOUND", host));
+      self->fire(berth::events::error, error ? error : Error::lookup_failed("ENOTFOUND", host));
       return;
     }
     core.host = addresses.front().address;
@@ -162,7 +175,7 @@ void Server::bind(berth::ListenOptions core, std::optional<std::string>) {
   acceptor->listen(core, error);
   if (error) {
     BERTH_DEBUG_NET("listen error {}", error.message);
-    post([this, error] { emit(berth::events::error, error); });
+    post([this, error] { fire(berth::events::error, error); });
     return;
   }
   if (!refd_) acceptor->unref();
@@ -170,7 +183,7 @@ void Server::bind(berth::ListenOptions core, std::optional<std::string>) {
   std::uint64_t generation = listen_generation_;
   berth::detail::spawn(loop_->get_executor(), accept_loop(shared_from_this(), acceptor, generation));
   post([this, generation] {
-    if (generation == listen_generation_ && listening()) emit(events::listening);
+    if (generation == listen_generation_ && listening()) fire(events::listening);
   });
 }
 
@@ -195,7 +208,7 @@ asio::awaitable<void> Server::accept_loop(std::shared_ptr<Server> /*keeps the se
         continue;
       }
       if (error.code == "ECONNABORTED") continue;
-      emit(berth::events::error, error);
+      fire(berth::events::error, error);
       continue;
     }
     on_accepted(std::move(stream));
@@ -220,8 +233,8 @@ void Server::on_accepted(berth::Stream stream) {
       info.remotePort = remote->port;
       info.remoteFamily = remote->family;
     }
-    stream.close();
-    emit(events::drop, info);
+    linger_close(std::move(stream));
+    fire(events::drop, info);
     return;
   }
   if (options_.noDelay) stream.set_no_delay(true);
@@ -232,7 +245,30 @@ void Server::on_accepted(berth::Stream stream) {
   socket_options.highWaterMark = options_.highWaterMark;
   auto socket = Socket::accepted(std::move(stream), shared_from_this(), socket_options, *loop_);
   ++connections_;
-  emit(events::connection, socket);
+  fire(events::connection, socket);
+}
+
+void Server::linger_close(berth::Stream stream) {
+  // Closing a socket whose peer's data is unread sends a reset. Send our FIN now and
+  // close once the peer's FIN arrives (or after a grace period): the dropped client
+  // sees 'end' and 'close'(false), as with Node.
+  stream.unref();
+  Error ignored;
+  stream.shutdown_write(ignored);
+  berth::detail::spawn(loop_->get_executor(), [](berth::Stream s) -> asio::awaitable<void> {
+    std::array<std::uint8_t, 4096> scratch;
+    asio::steady_timer grace(co_await asio::this_coro::executor, std::chrono::seconds(2));
+    grace.async_wait([&s](const std::error_code& ec) {
+      if (!ec) s.cancel();
+    });
+    for (;;) {
+      Error error;
+      std::size_t n = co_await s.read_some(asio::buffer(scratch), error);
+      if (error || n == 0) break;
+    }
+    grace.cancel();
+    s.close();
+  }(std::move(stream)));
 }
 
 void Server::connection_closed() {
@@ -242,7 +278,7 @@ void Server::connection_closed() {
 
 void Server::emit_close_if_drained() {
   if (listening() || connections_ > 0) return;
-  post([this] { emit(events::close, false); });
+  post([this] { fire(events::close, false); });
 }
 
 Server& Server::close(std::function<void(const Error&)> callback) {

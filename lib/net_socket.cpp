@@ -2,6 +2,7 @@
 
 #include <asio/co_spawn.hpp>
 #include <asio/post.hpp>
+#include <asio/this_coro.hpp>
 #include <array>
 #include <cmath>
 
@@ -37,6 +38,11 @@ Error destroyed_error() {
 
 }  // namespace
 
+template <class Event, class... A>
+bool Socket::fire(const Event& event, A&&... args) {
+  return berth::detail::fire(*this, loop_->context(), event, std::forward<A>(args)...);
+}
+
 Socket::Socket(PrivateTag, Loop& loop, SocketOptions options)
     : loop_(&loop), options_(std::move(options)), high_water_mark_(options_.highWaterMark) {}
 
@@ -71,17 +77,18 @@ SocketPtr Socket::create(SocketOptions options, Loop& loop) {
 
 SocketPtr Socket::accepted(berth::Stream stream, std::shared_ptr<Server> server, const SocketOptions& options, Loop& loop) {
   auto socket = std::make_shared<Socket>(PrivateTag{}, loop, options);
+  bool paused = server && server->options().pauseOnConnect;
   socket->server_ = std::move(server);
   socket->attach(std::move(stream));
   if (options.readable) {
-    if (server && server->options().pauseOnConnect) socket->flowing_ = false;
+    if (paused) socket->flowing_ = false;
     else socket->start_reading();
   }
   return socket;
 }
 
 void Socket::post(std::function<void()> f) {
-  asio::post(loop_->context(), [self = shared_from_this(), f = std::move(f)] { f(); });
+  loop_->nextTick([self = shared_from_this(), f = std::move(f)] { f(); });
 }
 
 // ---- connecting ----------------------------------------------------------
@@ -138,23 +145,27 @@ Socket& Socket::connect(ConnectOptions options, std::function<void()> connectLis
   std::uint64_t generation = ++connect_generation_;
   std::weak_ptr<Socket> weak = weak_from_this();
   core.observers.lookup = [weak](const Error& e, const std::string& address, int family, const std::string& host) {
-    if (auto s = weak.lock()) s->emit(events::lookup, e, address, family, host);
+    if (auto s = weak.lock()) s->fire(events::lookup, e, address, family, host);
   };
   core.observers.attempt = [weak](const std::string& ip, std::uint16_t port, int family) {
     if (auto s = weak.lock()) {
       s->attempted_.push_back(ip + ":" + std::to_string(port));
-      s->emit(events::connectionAttempt, ip, static_cast<int>(port), family);
+      s->fire(events::connectionAttempt, ip, static_cast<int>(port), family);
     }
   };
   core.observers.attempt_failed = [weak](const std::string& ip, std::uint16_t port, int family, const Error& e) {
-    if (auto s = weak.lock()) s->emit(events::connectionAttemptFailed, ip, static_cast<int>(port), family, e);
+    if (auto s = weak.lock()) s->fire(events::connectionAttemptFailed, ip, static_cast<int>(port), family, e);
   };
   core.observers.attempt_timeout = [weak](const std::string& ip, std::uint16_t port, int family) {
-    if (auto s = weak.lock()) s->emit(events::connectionAttemptTimeout, ip, static_cast<int>(port), family);
+    if (auto s = weak.lock()) s->fire(events::connectionAttemptTimeout, ip, static_cast<int>(port), family);
   };
   BERTH_DEBUG_NET("connect: {}", options.path ? *options.path : options.host);
-  berth::detail::spawn(loop_->get_executor(),
+  connect_cancel_ = std::make_shared<asio::cancellation_signal>();
+  berth::detail::spawn(loop_->get_executor(), connect_cancel_->slot(),
                 [self = shared_from_this(), core = std::move(core), generation]() mutable -> asio::awaitable<void> {
+                  // destroy() cancels this coroutine: its operations then complete
+                  // with an error code rather than throwing out of run().
+                  co_await asio::this_coro::throw_if_cancelled(false);
                   Error error;
                   berth::Stream stream = co_await berth::connect(std::move(core), error);
                   if (generation != self->connect_generation_ || self->destroyed_) {
@@ -180,9 +191,9 @@ void Socket::attach(berth::Stream stream) {
 void Socket::on_connected(berth::Stream stream) {
   attach(std::move(stream));
   touch();
-  emit(events::connect);
+  fire(events::connect);
   if (destroyed_) return;
-  emit(events::ready);
+  fire(events::ready);
   if (destroyed_) return;
   if (reset_on_connect_) {
     destroy_impl(std::nullopt, true);
@@ -264,9 +275,9 @@ void Socket::emit_data(const std::uint8_t* data, std::size_t n) {
   if (decoder_) {
     decoded_.clear();
     decoder_->write(BufferView(data, n), decoded_);
-    if (!decoded_.empty()) emit(events::data, BufferView(decoded_));
+    if (!decoded_.empty()) fire(events::data, BufferView(decoded_));
   } else {
-    emit(events::data, BufferView(data, n));
+    fire(events::data, BufferView(data, n));
   }
 }
 
@@ -278,6 +289,14 @@ void Socket::deliver_unconsumed() {
 }
 
 void Socket::on_eof() {
+  // A failed send may have taken the socket's pending ECONNRESET, leaving the next
+  // read to return 0: a connection the peer reset is not a clean end.
+  // (Only while a write is in flight and before our FIN: after both FINs Linux also
+  // reports the CLOSE state.)
+  if (stream_ && pumping_ && !fin_sent_ && stream_->reset_by_peer()) {
+    destroy_impl(Error::from_system(std::make_error_code(std::errc::connection_reset), "read"), false);
+    return;
+  }
   eof_ = true;
   if (flowing_ != true && !unconsumed_.empty()) return;  // 'end' waits for the data to be read
   emit_end();
@@ -288,10 +307,10 @@ void Socket::emit_end() {
   if (decoder_) {
     decoded_.clear();
     decoder_->end({}, decoded_);
-    if (!decoded_.empty()) emit(events::data, BufferView(decoded_));
+    if (!decoded_.empty()) fire(events::data, BufferView(decoded_));
   }
   end_emitted_ = true;
-  emit(events::end);
+  fire(events::end);
   if (destroyed_) return;
   if (!options_.allowHalfOpen) {
     // After the 'end' listeners (a write inside them still goes out), end our side;
@@ -366,12 +385,13 @@ bool Socket::write_rejected(Error error, WriteCallback callback, bool destroy_wi
 }
 
 bool Socket::write_bytes(const std::uint8_t* data, std::size_t size, std::size_t length, WriteCallback callback) {
-  if (destroyed_) return write_rejected(destroyed_error(), std::move(callback), false);
+  // Node's writeAfterFIN replaces write() itself, so it answers even once destroyed.
   if (ending_ && peer_ended_) {
     Error epipe = Error::from_system(std::make_error_code(std::errc::broken_pipe), "write");
     epipe.message = "This socket has been ended by the other party";
     return write_rejected(std::move(epipe), std::move(callback), true);
   }
+  if (destroyed_) return write_rejected(destroyed_error(), std::move(callback), false);
   if (ending_) return write_rejected(Error("ERR_STREAM_WRITE_AFTER_END", "write after end"), std::move(callback), true);
   if (!stream_ && !connecting_) return write_rejected(Error("ERR_SOCKET_CLOSED", "Socket is closed"), std::move(callback), true);
 
@@ -411,7 +431,7 @@ void Socket::after_write(WriteCallback callback) {
   post([this, callback = std::move(callback)] {
     if (need_drain_ && queued_length_ == 0 && !ending_ && !destroyed_) {
       need_drain_ = false;
-      emit(events::drain);
+      fire(events::drain);
     }
     if (callback) callback(Error{});
     maybe_finish();
@@ -442,6 +462,9 @@ asio::awaitable<void> Socket::write_pump(std::shared_ptr<Socket> /*keeps the soc
     }
   }
   pumping_ = false;
+  // After a backlog, give memory back: an idle socket should cost little.
+  if (out_.empty() && out_.capacity() > 4 * high_water_mark_) std::vector<std::uint8_t>().swap(out_);
+  if (inflight_.capacity() > 4 * high_water_mark_) std::vector<std::uint8_t>().swap(inflight_);
   maybe_finish();
 }
 
@@ -479,7 +502,7 @@ Socket& Socket::end(std::function<void()> callback) {
     post([this] {
       finished_ = true;
       run_end_callbacks();
-      emit(events::finish);
+      fire(events::finish);
       maybe_destroy_after_both_ends();
     });
     return *this;
@@ -519,7 +542,7 @@ void Socket::maybe_finish() {
     if (destroyed_) return;
     finished_ = true;
     run_end_callbacks();
-    emit(events::finish);
+    fire(events::finish);
     if (destroy_soon_) {
       destroy_impl(std::nullopt, false);
       return;
@@ -559,6 +582,8 @@ void Socket::destroy_impl(std::optional<Error> error, bool reset) {
   if (destroyed_) return;
   destroyed_ = true;
   bool never_connected = !stream_;
+  bool had_stream = stream_.has_value();
+  if (connecting_ && connect_cancel_) connect_cancel_->emit(asio::cancellation_type::terminal);
   connecting_ = false;
   ++connect_generation_;
   reading_ = false;
@@ -580,21 +605,28 @@ void Socket::destroy_impl(std::optional<Error> error, bool reset) {
   out_.clear();
   queued_length_ = 0;
   BERTH_DEBUG_NET("destroy{}", error ? " with " + error->code : std::string());
-  post([this, error = std::move(error), failed = std::move(failed), never_connected]() mutable {
+  // Node counts the connection out of its server at once, and emits the socket's
+  // 'close' once the handle has closed, a loop turn later.
+  if (server_) {
+    server_->connection_closed();
+  }
+  auto emit_close = [this, self = shared_from_this(), error = std::move(error), failed = std::move(failed),
+                     never_connected]() mutable {
     // Node's order: 'error', then the callbacks of writes that never went out, then 'close'.
-    if (error) emit(berth::events::error, *error);
+    if (error) fire(berth::events::error, *error);
     Error write_error = never_connected && error
                             ? Error("ERR_SOCKET_CLOSED_BEFORE_CONNECTION", "Socket closed before the connection was established")
                             : destroyed_error();
     for (auto& w : failed)
       if (w.callback) w.callback(write_error);
     close_emitted_ = true;
-    emit(events::close, error.has_value());
-    if (server_) server_->connection_closed();
+    fire(events::close, error.has_value());
     server_ = nullptr;
     // Listeners often capture the socket: release them so nothing cycles.
     removeAllListeners();
-  });
+  };
+  if (had_stream) asio::post(loop_->context(), std::move(emit_close));
+  else loop_->nextTick(std::move(emit_close));
 }
 
 // ---- timeouts, options, ref ----------------------------------------------
@@ -623,7 +655,7 @@ void Socket::arm_timer() {
     }
     if (self->timeout_fired_) return;
     self->timeout_fired_ = true;
-    self->emit(events::timeout);
+    self->fire(events::timeout);
   });
 }
 
@@ -683,7 +715,9 @@ Socket& Socket::unref() {
 
 std::optional<AddressInfo> Socket::address() const {
   if (!stream_) return std::nullopt;
-  return stream_->local_address();
+  auto a = stream_->local_address();
+  if (a && a->is_unix()) return std::nullopt;  // Node gives {} for a pipe
+  return a;
 }
 
 bool Socket::readable() const noexcept { return !destroyed_ && !end_emitted_ && options_.readable; }

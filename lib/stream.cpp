@@ -1,5 +1,6 @@
 #include "berth/stream.hpp"
 
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -9,6 +10,12 @@
 #include "log.hpp"
 
 namespace berth {
+
+void set_close_on_exec(int fd) noexcept {
+  int flags = ::fcntl(fd, F_GETFD);
+  if (flags >= 0) ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+}
+
 namespace {
 
 Error read_error(const std::error_code& ec) {
@@ -21,7 +28,10 @@ Stream::Stream(const asio::any_io_executor& executor) : socket_(executor), handl
 
 Stream::Stream(socket_type&& socket)
     : socket_(std::move(socket)), handle_ref_(socket_.get_executor()) {
-  if (socket_.is_open()) handle_ref_.activate();
+  if (socket_.is_open()) {
+    handle_ref_.activate();
+    set_close_on_exec(socket_.native_handle());
+  }
 }
 
 Stream Stream::adopt(const asio::any_io_executor& executor, int fd) {
@@ -148,9 +158,21 @@ std::optional<AddressInfo> Stream::remote_address() const {
   return to_address_info(ep);
 }
 
+bool Stream::reset_by_peer() const noexcept {
+  if (!is_tcp()) return false;
+  tcp_info info{};
+  socklen_t len = sizeof info;
+  int fd = const_cast<socket_type&>(socket_).native_handle();
+  if (::getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) != 0) return false;
+  return info.tcpi_state == TCP_CLOSE;
+}
+
 bool Stream::is_tcp() const noexcept {
   if (!socket_.is_open()) return false;
-  int family = socket_.local_endpoint().data()->sa_family;
+  std::error_code ec;
+  auto endpoint = socket_.local_endpoint(ec);
+  if (ec) return false;
+  int family = endpoint.data()->sa_family;
   return family == AF_INET || family == AF_INET6;
 }
 

@@ -202,8 +202,10 @@ TEST_CASE("close() with a live connection refuses new ones but 'close' waits for
     client->on(net::events::close, [&](bool) { trace("client close"); });
   });
   run_loop();
-  CHECK(trace.lines == std::vector<std::string>{"connections 1", "late ECONNREFUSED", "client close",
-                                                "server close", "close cb ok"});
+  // Node's order (node v20, same program): the server counts the connection out
+  // when its socket is destroyed, before the client sees the server side's FIN.
+  CHECK(trace.lines == std::vector<std::string>{"connections 1", "late ECONNREFUSED", "server close", "close cb ok",
+                                                "client close"});
 }
 
 TEST_CASE("maxConnections: the extra client sees connect, end, close(false) and the server emits 'drop'", "[net][server]") {

@@ -33,6 +33,10 @@ Endpoint make_ip_endpoint(std::string_view ip, std::uint16_t port);
 /// `sun_path` allows throws berth::Error ENAMETOOLONG rather than being truncated.
 Endpoint make_unix_endpoint(std::string_view path, const char* syscall);
 
+/// Marks a descriptor close-on-exec, as libuv does for every socket, so child
+/// processes inherit no listener or connection.
+void set_close_on_exec(int fd) noexcept;
+
 /// The protocol (TCP or Unix) of an endpoint, to open a socket for it.
 asio::generic::stream_protocol protocol_of(const Endpoint& endpoint);
 

@@ -9,3 +9,4 @@
 #include "berth/port.hpp"
 #include "berth/stream.hpp"
 #include "berth/timeout.hpp"
+#include "berth/timer.hpp"

@@ -5,6 +5,7 @@
 #include <asio/any_io_executor.hpp>
 #include <asio/io_context.hpp>
 #include <cstddef>
+#include <functional>
 #include <memory>
 
 namespace berth {
@@ -39,6 +40,11 @@ class Loop {
   void stop();
   /// How many ref'd, active handles the loop has now.
   std::size_t ref_count() const noexcept;
+
+  /// Node's process.nextTick: `f` runs after the current handler returns and before
+  /// the loop handles any further I/O, in the order queued. (When the io_context is
+  /// run directly rather than through run(), the queue still drains, as a posted handler.)
+  void nextTick(std::function<void()> f);
 
  private:
   std::unique_ptr<asio::io_context> owned_;

@@ -11,6 +11,7 @@
 #include "berth/net/server.hpp"
 #include "berth/net/socket.hpp"
 #include "berth/socket_address.hpp"
+#include "berth/timer.hpp"
 
 namespace berth::net {
 using berth::getDefaultAutoSelectFamily;

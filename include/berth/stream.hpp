@@ -90,6 +90,9 @@ class Stream {
   void reset() noexcept;
   /// Cancels pending operations; they complete with ECANCELED.
   void cancel() noexcept;
+  /// Whether a TCP peer has reset the connection (the kernel's state is CLOSE),
+  /// e.g. after a send consumed the ECONNRESET a later read would have reported.
+  bool reset_by_peer() const noexcept;
   /// Whether the socket is open.
   bool is_open() const noexcept { return socket_.is_open(); }
 

@@ -2,6 +2,7 @@
 // berth::net::Server: Node's net.Server over berth::Acceptor.
 
 #include <chrono>
+#include <concepts>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -37,7 +38,8 @@ struct ServerOptions {
 
 /// `server.listen(options)`.
 struct ListenOptions {
-  PortValue port{};
+  /// Absent (nullopt) is Node's `{}`; present but undefined (`PortValue{}`) or null is port 0.
+  std::optional<PortValue> port{};
   std::optional<std::string> host{};
   std::optional<std::string> path{};
   int backlog = 511;
@@ -91,6 +93,17 @@ class Server : public EventEmitter, public std::enable_shared_from_this<Server> 
   Server& listen(PortValue port, std::function<void()> callback = {});
   Server& listen(PortValue port, std::string host, std::function<void()> callback = {});
   Server& listen(PortValue port, std::string host, int backlog, std::function<void()> callback = {});
+  // Integer overloads: a literal 0 would otherwise pick the const char* (path) overload.
+  template <std::integral I>
+  Server& listen(I port, std::function<void()> callback = {}) { return listen(PortValue(port), std::move(callback)); }
+  template <std::integral I>
+  Server& listen(I port, std::string host, std::function<void()> callback = {}) {
+    return listen(PortValue(port), std::move(host), std::move(callback));
+  }
+  template <std::integral I>
+  Server& listen(I port, std::string host, int backlog, std::function<void()> callback = {}) {
+    return listen(PortValue(port), std::move(host), backlog, std::move(callback));
+  }
   /// `server.listen(path[, backlog][, callback])` (a numeric string is a port, as in Node).
   Server& listen(std::string path, std::function<void()> callback = {});
   Server& listen(const char* path, std::function<void()> callback = {}) { return listen(std::string(path), std::move(callback)); }
@@ -126,8 +139,11 @@ class Server : public EventEmitter, public std::enable_shared_from_this<Server> 
                                     std::uint64_t generation);
   void on_accepted(berth::Stream stream);
   void connection_closed();
+  void linger_close(berth::Stream stream);
   void emit_close_if_drained();
   void post(std::function<void()> f);
+  template <class Event, class... A>
+  bool fire(const Event& event, A&&... args);
 
   Loop* loop_;
   ServerOptions options_;

@@ -2,8 +2,10 @@
 // berth::net::Socket: Node's net.Socket, an adapter over berth's coroutine core.
 
 #include <asio/awaitable.hpp>
+#include <asio/cancellation_signal.hpp>
 #include <asio/steady_timer.hpp>
 #include <chrono>
+#include <concepts>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -123,6 +125,11 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   Socket& connect(ConnectOptions options, std::function<void()> connectListener = {});
   /// `socket.connect(port[, host][, connectListener])`.
   Socket& connect(PortValue port, std::string host = "localhost", std::function<void()> connectListener = {});
+  // Integer overloads: a literal 0 would otherwise pick the const char* (path) overload.
+  template <std::integral I>
+  Socket& connect(I port, std::string host = "localhost", std::function<void()> connectListener = {}) {
+    return connect(PortValue(port), std::move(host), std::move(connectListener));
+  }
   /// `socket.connect(path[, connectListener])`.
   Socket& connect(std::string path, std::function<void()> connectListener = {});
   Socket& connect(const char* path, std::function<void()> connectListener = {}) {
@@ -259,6 +266,8 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   void touch() noexcept;
   void arm_timer();
   void post(std::function<void()> f);
+  template <class Event, class... A>
+  bool fire(const Event& event, A&&... args);
 
   Loop* loop_;
   SocketOptions options_;
@@ -318,12 +327,17 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   std::optional<ListenerId> timeout_listener_;
 
   std::optional<AbortSignal::ListenerId> abort_listener_;
+  std::shared_ptr<asio::cancellation_signal> connect_cancel_;  // cancels a pending connect on destroy()
 };
 
 /// `net.createConnection(options[, connectListener])` / `net.connect(...)`.
 SocketPtr createConnection(ConnectOptions options, std::function<void()> connectListener = {});
 SocketPtr createConnection(PortValue port, std::string host = "localhost", std::function<void()> connectListener = {});
 SocketPtr createConnection(std::string path, std::function<void()> connectListener = {});
+template <std::integral I>
+SocketPtr createConnection(I port, std::string host = "localhost", std::function<void()> connectListener = {}) {
+  return createConnection(PortValue(port), std::move(host), std::move(connectListener));
+}
 inline SocketPtr createConnection(const char* path, std::function<void()> connectListener = {}) {
   return createConnection(std::string(path), std::move(connectListener));
 }
@@ -332,6 +346,10 @@ inline SocketPtr connect(ConnectOptions options, std::function<void()> connectLi
 }
 inline SocketPtr connect(PortValue port, std::string host = "localhost", std::function<void()> connectListener = {}) {
   return createConnection(std::move(port), std::move(host), std::move(connectListener));
+}
+template <std::integral I>
+SocketPtr connect(I port, std::string host = "localhost", std::function<void()> connectListener = {}) {
+  return createConnection(PortValue(port), std::move(host), std::move(connectListener));
 }
 inline SocketPtr connect(std::string path, std::function<void()> connectListener = {}) {
   return createConnection(std::move(path), std::move(connectListener));
