@@ -348,7 +348,9 @@ TEST_CASE("a lookup giving a blocked and an allowed address connects to the allo
     cb(Error{}, {{"::1", 6}, {"127.0.0.1", 4}});
   };
   auto out = connect_with(blocking_address("::1", "ipv6"), "example.test", lookup, "::");
+  // Node v23 emits 'connectionAttempt' and then checks the list (samples/FINDINGS.md B2).
   CHECK(out.client == std::vector<std::string>{"lookup ::1 6 example.test", "lookup 127.0.0.1 4 example.test",
+                                                "connectionAttempt ::1 6",
                                                 "connectionAttemptFailed ::1 ERR_IP_BLOCKED",
                                                 "connectionAttempt 127.0.0.1 4", "connect", "ready", "end",
                                                 "close false"});
