@@ -97,7 +97,21 @@ asio::awaitable<void> connect_once(Stream::socket_type& socket, const Attempt& a
     }
   }
   if (!ec) co_await socket.async_connect(endpoint, asio::redirect_error(asio::use_awaitable, ec));
-  error = ec ? Error::from_system(ec, "connect", attempt.target.address, attempt.port) : Error{};
+  if (!ec) {
+    error = {};
+    co_return;
+  }
+  // Node sets err.port only for a port above 0, and names the local end when a
+  // local port was asked for: "connect ECONNREFUSED 127.0.0.1:P - Local (127.0.0.1:LP)".
+  error = Error::from_system(ec, "connect", attempt.target.address,
+                             attempt.port > 0 ? std::optional<int>(attempt.port) : std::nullopt);
+  if (options.localPort && options.localPort->to_number() > 0) {
+    std::string local = options.localAddress.value_or(attempt.target.family == 6 ? "::" : "0.0.0.0");
+    int local_port = static_cast<int>(options.localPort->to_number());
+    error.message += " - Local (" + local + ":" + std::to_string(local_port) + ")";
+    error.localAddress = local;
+    error.localPort = local_port;
+  }
 }
 
 }  // namespace
@@ -193,6 +207,8 @@ asio::awaitable<Stream> connect(ConnectOptions options, Error& error) {
   error = {};
   Stream::socket_type socket(executor);
   // Resolving and connecting are pending requests: they keep the loop alive.
+  // A getaddrinfo request and a connect attempt keep the loop alive, as Node's
+  // requests do; a custom lookup that never answers does not.
   HandleRef pending(executor);
   pending.activate();
 
@@ -221,18 +237,22 @@ asio::awaitable<Stream> connect(ConnectOptions options, Error& error) {
 
   bool auto_select = options.autoSelectFamily.value_or(getDefaultAutoSelectFamily());
   std::vector<LookupAddress> addresses;
+  bool looked_up = false;
   const std::string& host = options.host;
   if (int family = ip_family(host)) {
     addresses.push_back({host, family});
   } else {
-    LookupOptions lookup_options{options.family, options.hints, true};
+    // Node asks with AI_ADDRCONFIG unless hints were given.
+    LookupOptions lookup_options{options.family, options.hints ? options.hints : AI_ADDRCONFIG, true};
     LookupFunction lookup = options.lookup;
+    if (lookup) pending.deactivate();
     if (!lookup)
       lookup = [executor](const std::string& h, const LookupOptions& o, LookupCallback cb) {
         default_lookup(executor, h, o, std::move(cb));
       };
     BERTH_DEBUG_NET("connect: find host {}", host);
     auto [lookup_error, found] = co_await await_lookup(lookup, host, lookup_options);
+    pending.activate();
     if (!lookup_error && found.empty())
       lookup_error = Error::lookup_failed("ENOTFOUND", host);
     if (lookup_error) {
@@ -240,15 +260,22 @@ asio::awaitable<Stream> connect(ConnectOptions options, Error& error) {
       error = lookup_error;
       co_return Stream(executor);
     }
-    for (auto& a : found) {
+    addresses = auto_select ? interleave(found) : std::vector<LookupAddress>{found.front()};
+    if (options.observers.lookup)
+      for (const auto& a : addresses) options.observers.lookup(Error{}, a.address, a.family, host);
+    for (auto& a : addresses) {
+      if (a.family != 4 && a.family != 6) {
+        error = Error("ERR_INVALID_ADDRESS_FAMILY",
+                      "Invalid address family: " + std::to_string(a.family) + " " + host + ":" + std::to_string(port),
+                      ErrorKind::RangeError);
+        co_return Stream(executor);
+      }
       if (ip_family(a.address) == 0) {
         error = Error("ERR_INVALID_IP_ADDRESS", "Invalid IP address: " + a.address, ErrorKind::TypeError);
         co_return Stream(executor);
       }
     }
-    addresses = auto_select ? interleave(found) : std::vector<LookupAddress>{found.front()};
-    if (options.observers.lookup)
-      for (const auto& a : addresses) options.observers.lookup(Error{}, a.address, a.family, host);
+    looked_up = true;
   }
 
   auto attempt_timeout = options.autoSelectFamilyAttemptTimeout.value_or(
@@ -296,7 +323,7 @@ asio::awaitable<Stream> connect(ConnectOptions options, Error& error) {
       co_return stream;
     }
     error = attempt_error;
-    if (multiple && options.observers.attempt_failed)
+    if ((multiple || looked_up) && options.observers.attempt_failed)
       options.observers.attempt_failed(attempt.target.address, port, attempt.target.family, attempt_error);
   }
   std::error_code ignored;

@@ -152,7 +152,12 @@ Server& Server::listen(ListenOptions options, std::function<void()> callback) {
   // With a host, Node looks it up first, so listening stays false until then.
   std::string host = *options.host;
   auto self = shared_from_this();
-  auto finish = [self, core, generation, host](const Error& error, std::vector<LookupAddress> addresses) mutable {
+  // The lookup is a pending request: it keeps the loop alive until it answers.
+  auto pending = std::make_shared<HandleRef>(loop_->get_executor());
+  pending->activate();
+  auto finish = [self, core, generation, host, pending](const Error& error,
+                                                         std::vector<LookupAddress> addresses) mutable {
+    pending->deactivate();
     if (generation != self->listen_generation_) return;
     if (error || addresses.empty()) {
       self->fire(berth::events::error, error ? error : Error::lookup_failed("ENOTFOUND", host));

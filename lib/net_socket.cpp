@@ -126,6 +126,11 @@ Socket& Socket::connect(ConnectOptions options, std::function<void()> connectLis
   core.keepAliveInitialDelay = options.keepAliveInitialDelay;
   if (options.blockList) core.address_filter = block_list_filter(options.blockList);
   berth::validate_connect_options(core);  // throws synchronously, as Node does
+  if (options.timeout && options.timeout->count() < 0)
+    throw Error("ERR_OUT_OF_RANGE",
+                "The value of \"msecs\" is out of range. It must be a non-negative finite number. Received " +
+                    std::to_string(options.timeout->count()),
+                ErrorKind::RangeError);
   if (options.timeout) setTimeout(*options.timeout);
   if (options.onread) options_.onread = options.onread;
 
@@ -144,12 +149,16 @@ Socket& Socket::connect(ConnectOptions options, std::function<void()> connectLis
   attempted_.clear();
   std::uint64_t generation = ++connect_generation_;
   std::weak_ptr<Socket> weak = weak_from_this();
-  core.observers.lookup = [weak](const Error& e, const std::string& address, int family, const std::string& host) {
+  auto lookups = std::make_shared<int>(0);
+  core.observers.lookup = [weak, lookups](const Error& e, const std::string& address, int family,
+                                          const std::string& host) {
+    ++*lookups;
     if (auto s = weak.lock()) s->fire(events::lookup, e, address, family, host);
   };
-  core.observers.attempt = [weak](const std::string& ip, std::uint16_t port, int family) {
+  core.observers.attempt = [weak, lookups](const std::string& ip, std::uint16_t port, int family) {
     if (auto s = weak.lock()) {
-      s->attempted_.push_back(ip + ":" + std::to_string(port));
+      // Node fills autoSelectFamilyAttemptedAddresses only when it tried several.
+      if (*lookups > 1) s->attempted_.push_back(ip + ":" + std::to_string(port));
       s->fire(events::connectionAttempt, ip, static_cast<int>(port), family);
     }
   };
@@ -192,8 +201,7 @@ void Socket::on_connected(berth::Stream stream) {
   attach(std::move(stream));
   touch();
   fire(events::connect);
-  if (destroyed_) return;
-  fire(events::ready);
+  fire(events::ready);  // Node emits it even when a 'connect' listener destroyed the socket
   if (destroyed_) return;
   if (reset_on_connect_) {
     destroy_impl(std::nullopt, true);

@@ -141,6 +141,8 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   bool write(std::string_view text, Encoding encoding, WriteCallback callback = {});
   bool write(std::string_view text, WriteCallback callback = {});
   bool write(const char* text, WriteCallback callback = {}) { return write(std::string_view(text), std::move(callback)); }
+  /// Node's write(null) is ERR_STREAM_NULL_VALUES; in C++ it does not compile.
+  bool write(std::nullptr_t, WriteCallback = {}) = delete;
   bool write(const std::string& text, WriteCallback callback = {}) { return write(std::string_view(text), std::move(callback)); }
   bool write(BufferView bytes, WriteCallback callback = {});
   bool write(const Buffer& bytes, WriteCallback callback = {}) { return write(BufferView(bytes), std::move(callback)); }
