@@ -138,7 +138,7 @@ TEST_CASE("a peer's RST in the middle of a large write: 'error' ECONNRESET or EP
   CHECK(run_to_end(milliseconds(5000)));
 }
 
-TEST_CASE("the peer half-closes and we keep writing: every byte arrives; with allowHalfOpen false we end after 'end'",
+TEST_CASE("the peer half-closes and we keep writing: every byte arrives, and with allowHalfOpen false we end after 'end'",
           "[reliability]") {
   constexpr std::size_t chunk = 64 * 1024;
   std::vector<std::uint8_t> block(chunk);

@@ -65,7 +65,7 @@ std::string run_catching(milliseconds limit = milliseconds(5000)) {
 
 }  // namespace
 
-TEST_CASE("abort mid-connect: 'error' AbortError, then 'close'(true), never 'connect'; no descriptor left",
+TEST_CASE("abort mid-connect: 'error' AbortError, then 'close'(true), never 'connect', no descriptor left",
           "[reliability]") {
   auto server = echo_server();
   auto port = server->address()->port;
@@ -111,7 +111,7 @@ TEST_CASE("abort mid-connect: 'error' AbortError, then 'close'(true), never 'con
   CHECK(run_to_end(milliseconds(5000)));
 }
 
-TEST_CASE("abort mid-listen: 'close' without 'listening' or 'error'; abort while serving stops accepting",
+TEST_CASE("abort mid-listen: 'close' without 'listening' or 'error', and abort while serving stops accepting",
           "[reliability]") {
   const std::string when = GENERATE(as<std::string>{}, "during the host lookup", "pre-aborted",
                                     "while a connection is open");
@@ -266,7 +266,7 @@ TEST_CASE("destroy() from inside every listener: one 'close', nothing after it, 
 // A listener that throws: the exception comes out of the loop's run(); the loop
 // then runs again, other connections still work, and the socket whose listener
 // threw ends up either destroyed or still working -- never stuck between the two.
-TEST_CASE("a listener's exception reaches run()'s caller; afterwards the loop runs on and nothing is left half-registered",
+TEST_CASE("a listener's exception reaches run()'s caller, then the loop runs on and nothing is left half-registered",
           "[reliability]") {
   const std::string event = GENERATE(as<std::string>{}, "connection", "listening", "connect", "data", "end",
                                      "timeout", "drain", "write callback", "error", "unheard error", "close");
