@@ -1,5 +1,6 @@
 #include "berth/acceptor.hpp"
 
+#include <cerrno>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -115,6 +116,8 @@ void Acceptor::listen_path(const ListenOptions& options, Error& error) {
   }
   std::error_code ec;
   if (!bind_and_listen(endpoint, options, ec)) {
+    // libuv reports a missing directory as EACCES, for compatibility with Windows.
+    if (ec == asio::error::not_found || ec.value() == ENOENT) ec = asio::error::access_denied;
     error = Error::from_system_described(ec, "listen", path, -1);
     return;
   }

@@ -1,5 +1,6 @@
 #include "berth/connect.hpp"
 
+#include <cerrno>
 #include <netdb.h>
 #include <sys/socket.h>
 
@@ -109,8 +110,12 @@ asio::awaitable<void> connect_once(Stream::socket_type& socket, const Attempt& a
     std::string local = options.localAddress.value_or(attempt.target.family == 6 ? "::" : "0.0.0.0");
     int local_port = static_cast<int>(options.localPort->to_number());
     error.message += " - Local (" + local + ":" + std::to_string(local_port) + ")";
-    error.localAddress = local;
-    error.localPort = local_port;
+    // Node sets the fields only on an asynchronous failure; EADDRNOTAVAIL comes from
+    // connect(2) itself.
+    if (ec.value() != EADDRNOTAVAIL) {
+      error.localAddress = local;
+      error.localPort = local_port;
+    }
   }
 }
 
@@ -268,6 +273,8 @@ asio::awaitable<Stream> connect(ConnectOptions options, Error& error) {
         error = Error("ERR_INVALID_ADDRESS_FAMILY",
                       "Invalid address family: " + std::to_string(a.family) + " " + host + ":" + std::to_string(port),
                       ErrorKind::RangeError);
+        error.port = port;
+        error.host = host;
         co_return Stream(executor);
       }
       if (ip_family(a.address) == 0) {

@@ -125,6 +125,8 @@ Socket& Socket::connect(ConnectOptions options, std::function<void()> connectLis
   core.keepAlive = options.keepAlive;
   core.keepAliveInitialDelay = options.keepAliveInitialDelay;
   if (options.blockList) core.address_filter = block_list_filter(options.blockList);
+  had_handle_ = true;
+  connecting_ = true;  // Node leaves a socket whose connect() threw 'opening'
   berth::validate_connect_options(core);  // throws synchronously, as Node does
   if (options.timeout && options.timeout->count() < 0)
     throw Error("ERR_OUT_OF_RANGE",
@@ -170,8 +172,12 @@ Socket& Socket::connect(ConnectOptions options, std::function<void()> connectLis
   };
   BERTH_DEBUG_NET("connect: {}", options.path ? *options.path : options.host);
   connect_cancel_ = std::make_shared<asio::cancellation_signal>();
-  berth::detail::spawn(loop_->get_executor(), connect_cancel_->slot(),
-                [self = shared_from_this(), core = std::move(core), generation]() mutable -> asio::awaitable<void> {
+  // Node starts connecting on the next tick: listeners added right after connect()
+  // see 'lookup' and 'connectionAttempt'.
+  auto start = [self = shared_from_this(), core = std::move(core), generation]() mutable {
+    if (generation != self->connect_generation_ || self->destroyed_) return;
+    berth::detail::spawn(self->loop_->get_executor(), self->connect_cancel_->slot(),
+                [self, core = std::move(core), generation]() mutable -> asio::awaitable<void> {
                   // destroy() cancels this coroutine: its operations then complete
                   // with an error code rather than throwing out of run().
                   co_await asio::this_coro::throw_if_cancelled(false);
@@ -188,10 +194,13 @@ Socket& Socket::connect(ConnectOptions options, std::function<void()> connectLis
                   }
                   self->on_connected(std::move(stream));
                 });
+  };
+  loop_->nextTick(std::move(start));
   return *this;
 }
 
 void Socket::attach(berth::Stream stream) {
+  had_handle_ = true;
   stream_.emplace(std::move(stream));
   remote_cache_ = stream_->remote_address();
   if (want_ref_ && !*want_ref_) stream_->unref();
@@ -318,14 +327,12 @@ void Socket::emit_end() {
     if (!decoded_.empty()) fire(events::data, BufferView(decoded_));
   }
   end_emitted_ = true;
+  // Node's writeAfterFIN: once the peer has ended, a write after our own end()
+  // fails with EPIPE; until then (e.g. inside 'end') writes still go out.
+  if (!options_.allowHalfOpen) peer_ended_ = true;
   fire(events::end);
   if (destroyed_) return;
-  if (!options_.allowHalfOpen) {
-    // After the 'end' listeners (a write inside them still goes out), end our side;
-    // later writes fail with EPIPE, as Node's writeAfterFIN.
-    peer_ended_ = true;
-    if (!ending_) end();
-  }
+  if (!options_.allowHalfOpen && !ending_) end();  // after the 'end' listeners
   maybe_destroy_after_both_ends();
 }
 
@@ -401,7 +408,14 @@ bool Socket::write_bytes(const std::uint8_t* data, std::size_t size, std::size_t
   }
   if (destroyed_) return write_rejected(destroyed_error(), std::move(callback), false);
   if (ending_) return write_rejected(Error("ERR_STREAM_WRITE_AFTER_END", "write after end"), std::move(callback), true);
-  if (!stream_ && !connecting_) return write_rejected(Error("ERR_SOCKET_CLOSED", "Socket is closed"), std::move(callback), true);
+  if (!stream_ && !connecting_) {
+    // Node fails the write now and destroys the socket on the next tick.
+    write_failed_ = true;
+    Error closed("ERR_SOCKET_CLOSED", "Socket is closed");
+    write_rejected(closed, std::move(callback), false);
+    post([this, closed] { destroy_impl(closed, false); });
+    return false;
+  }
 
   touch();
   queued_total_ += size;
@@ -618,23 +632,43 @@ void Socket::destroy_impl(std::optional<Error> error, bool reset) {
   if (server_) {
     server_->connection_closed();
   }
+  bool had_error = error.has_value() && had_handle_;  // Node passes undefined without a handle
   auto emit_close = [this, self = shared_from_this(), error = std::move(error), failed = std::move(failed),
-                     never_connected]() mutable {
+                     never_connected, had_error]() mutable {
     // Node's order: 'error', then the callbacks of writes that never went out, then 'close'.
-    if (error) fire(berth::events::error, *error);
-    Error write_error = never_connected && error
+    if (error) {
+      try {
+        emit(berth::events::error, *error);
+      } catch (...) {
+        // An unheard 'error' (or a throwing listener) reaches run() first, as Node's
+        // uncaught exception would end the process; 'close' follows if the loop runs on.
+        berth::detail::rethrow_later(loop_->context(), std::current_exception());
+        error.reset();
+        asio::post(loop_->context(), [this, self, failed = std::move(failed), never_connected, had_error]() mutable {
+          finish_close(std::move(failed), never_connected, true, had_error);
+        });
+        return;
+      }
+    }
+    finish_close(std::move(failed), never_connected, error.has_value(), had_error);
+  };
+  if (had_stream) asio::post(loop_->context(), std::move(emit_close));
+  else loop_->nextTick(std::move(emit_close));
+}
+
+void Socket::finish_close(std::deque<PendingWrite> failed, bool never_connected, bool errored, bool had_error) {
+  {
+    Error write_error = never_connected && errored
                             ? Error("ERR_SOCKET_CLOSED_BEFORE_CONNECTION", "Socket closed before the connection was established")
                             : destroyed_error();
     for (auto& w : failed)
       if (w.callback) w.callback(write_error);
     close_emitted_ = true;
-    fire(events::close, error.has_value());
+    fire(events::close, had_error);
     server_ = nullptr;
     // Listeners often capture the socket: release them so nothing cycles.
     removeAllListeners();
-  };
-  if (had_stream) asio::post(loop_->context(), std::move(emit_close));
-  else loop_->nextTick(std::move(emit_close));
+  }
 }
 
 // ---- timeouts, options, ref ----------------------------------------------
@@ -689,6 +723,9 @@ Socket& Socket::setTimeout(std::chrono::milliseconds timeout, std::function<void
 }
 
 Socket& Socket::setTimeout(double ms, std::function<void()> callback) {
+  if (destroyed_) return *this;
+  // Node assigns socket.timeout before it validates the value.
+  if (!std::isnan(ms) && !std::isinf(ms)) timeout_ = std::chrono::milliseconds(static_cast<long long>(ms));
   if (!(ms >= 0) || std::isinf(ms))
     throw Error("ERR_OUT_OF_RANGE",
                 "The value of \"msecs\" is out of range. It must be a non-negative finite number. Received " +
@@ -729,7 +766,7 @@ std::optional<AddressInfo> Socket::address() const {
 }
 
 bool Socket::readable() const noexcept { return !destroyed_ && !end_emitted_ && options_.readable; }
-bool Socket::writable() const noexcept { return !destroyed_ && !ending_ && options_.writable; }
+bool Socket::writable() const noexcept { return !destroyed_ && !ending_ && !write_failed_ && options_.writable; }
 
 std::string Socket::readyState() const {
   if (connecting_) return "opening";

@@ -49,6 +49,7 @@ class Error : public std::exception {
   std::optional<std::string> address;
   std::optional<int> port;
   std::optional<std::string> hostname;      ///< set by lookup errors
+  std::optional<std::string> host;          ///< set by ERR_INVALID_ADDRESS_FAMILY
   std::optional<std::string> localAddress;  ///< set by connect errors with a local bind
   std::optional<int> localPort;
   std::string message;

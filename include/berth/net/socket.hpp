@@ -265,6 +265,7 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   void maybe_finish();
   void maybe_destroy_after_both_ends();
   void destroy_impl(std::optional<Error> error, bool reset);
+  void finish_close(std::deque<PendingWrite> failed, bool never_connected, bool errored, bool had_error);
   void touch() noexcept;
   void arm_timer();
   void post(std::function<void()> f);
@@ -282,6 +283,8 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   bool destroyed_ = false;
   bool close_emitted_ = false;
   bool reset_on_connect_ = false;
+  bool had_handle_ = false;   // connect() was called or a stream attached
+  bool write_failed_ = false; // a write on a never-connected socket: destroyed next tick
   std::optional<Error> errored_;
   std::uint64_t connect_generation_ = 0;
   std::optional<bool> want_ref_;  // ref()/unref() before the handle exists
