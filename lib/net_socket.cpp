@@ -144,7 +144,7 @@ Socket& Socket::connect(ConnectOptions options, std::function<void()> connectLis
     bytes_read_ = 0;
     sent_ = queued_total_ = 0;
     queued_length_ = 0;
-    flowing_.reset();
+    unconsumed_.clear();  // the flowing state (resume()/pause()) carries over, as in Node
   }
   if (connectListener) once(events::connect, std::move(connectListener));
   connecting_ = true;
@@ -402,8 +402,8 @@ bool Socket::write_rejected(Error error, WriteCallback callback, bool destroy_wi
 bool Socket::write_bytes(const std::uint8_t* data, std::size_t size, std::size_t length, WriteCallback callback) {
   // Node's writeAfterFIN replaces write() itself, so it answers even once destroyed.
   if (ending_ && peer_ended_) {
-    Error epipe = Error::from_system(std::make_error_code(std::errc::broken_pipe), "write");
-    epipe.message = "This socket has been ended by the other party";
+    // Node's writeAfterFIN error carries only its code and message.
+    Error epipe("EPIPE", "This socket has been ended by the other party");
     return write_rejected(std::move(epipe), std::move(callback), true);
   }
   if (destroyed_) return write_rejected(destroyed_error(), std::move(callback), false);
@@ -665,6 +665,7 @@ void Socket::finish_close(std::deque<PendingWrite> failed, bool never_connected,
       if (w.callback) w.callback(write_error);
     close_emitted_ = true;
     fire(events::close, had_error);
+    if (!destroyed_) return;  // a 'close' listener connected it again: keep its listeners
     server_ = nullptr;
     // Listeners often capture the socket: release them so nothing cycles.
     removeAllListeners();

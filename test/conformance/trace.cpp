@@ -61,6 +61,7 @@ std::string err(const Error& e) {
   if (e.address) out += " address=" + q(*e.address);
   if (e.port) out += " port=" + std::to_string(*e.port);
   if (e.hostname) out += " hostname=" + *e.hostname;
+  if (e.host) out += " host=" + *e.host;
   if (e.localAddress) out += " localAddress=" + *e.localAddress;
   if (e.localPort) out += " localPort=" + std::to_string(*e.localPort);
   out += " message=" + q(e.message);

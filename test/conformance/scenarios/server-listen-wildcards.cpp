@@ -9,7 +9,7 @@ static const std::vector<Form> forms = {
     {"listen()", [](net::Server& s) { s.listen(); }},
     {"listen(cb)", [](net::Server& s) { s.listen([] { line("listen(cb) callback"); }); }},
     {"listen(null)", [](net::Server& s) { s.listen(berth::PortValue(nullptr)); }},
-    {"listen({port:undefined})", [](net::Server& s) { s.listen(net::ListenOptions{.port = {}}); }},
+    {"listen({port:undefined})", [](net::Server& s) { s.listen(net::ListenOptions{.port = berth::PortValue{}}); }},
     {"listen(\"0\")", [](net::Server& s) { s.listen("0"); }},
     {"listen(0,\"0.0.0.0\")", [](net::Server& s) { s.listen(0, "0.0.0.0"); }},
     {"listen(0,\"::1\")", [](net::Server& s) { s.listen(0, "::1"); }},
