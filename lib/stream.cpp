@@ -98,7 +98,7 @@ std::size_t Stream::try_read(asio::mutable_buffer buffer, Error& error, bool& wo
   std::error_code ec;
   would_block = false;
   eof = false;
-  socket_.non_blocking(true, ec);
+  if (!socket_.non_blocking()) socket_.non_blocking(true, ec);  // one ioctl, not one per call
   std::size_t n = socket_.read_some(buffer, ec);
   if (ec == asio::error::would_block || ec == asio::error::try_again) {
     would_block = true;

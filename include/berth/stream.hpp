@@ -74,7 +74,7 @@ class Stream {
   template <class ConstBufferSequence>
   std::size_t try_write(const ConstBufferSequence& buffers, Error& error) {
     std::error_code ec;
-    socket_.non_blocking(true, ec);
+    if (!socket_.non_blocking()) socket_.non_blocking(true, ec);  // one ioctl, not one per call
     std::size_t n = socket_.write_some(buffers, ec);
     if (ec == asio::error::would_block || ec == asio::error::try_again) ec.clear();
     error = ec ? Error::from_system(ec, "write") : Error{};
