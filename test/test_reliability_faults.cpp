@@ -345,3 +345,69 @@ TEST_CASE("a peer that never reads: write() returns false past highWaterMark, be
   s_ptr.reset();
   CHECK(run_to_end(milliseconds(5000)));
 }
+
+TEST_CASE("a flood into a socket that does not read: berth holds at most highWaterMark plus one read, and every "
+          "byte arrives in order once it reads",
+          "[reliability]") {
+  const std::string mode = GENERATE(as<std::string>{}, "pause()", "no 'data' listener yet");
+  INFO("the server's socket: " << mode);
+  constexpr std::size_t total = 32u << 20;
+  net::SocketPtr s_ptr;
+  auto server = net::createServer([&](const net::SocketPtr& s) {
+    s_ptr = s;
+    if (mode == "pause()") s->pause();
+  });
+  server->listen(0, "127.0.0.1");
+  REQUIRE(run_until([&] { return server->listening(); }));
+  int raw = raw_connect(server->address()->port);
+  REQUIRE(raw >= 0);
+  REQUIRE(run_until([&] { return s_ptr != nullptr; }));
+  run_for(milliseconds(20));
+  std::vector<std::uint8_t> block(256 * 1024);  // the writer's, allocated before measuring
+  const std::size_t heap_before = heap_in_use();
+
+  // The peer writes as fast as the kernel lets it, on its own thread.
+  std::atomic<std::uint64_t> sent{0};
+  std::thread writer([&] {
+    Pattern pattern(23);
+    while (sent < total) {
+      pattern.fill(block.data(), block.size());
+      std::size_t off = 0;
+      while (off < block.size()) {
+        ssize_t n = ::write(raw, block.data() + off, block.size() - off);
+        if (n <= 0) return;
+        off += static_cast<std::size_t>(n);
+      }
+      sent += block.size();
+    }
+    ::shutdown(raw, SHUT_WR);
+  });
+  run_for(milliseconds(500));
+  const std::size_t heap_flooded = heap_in_use();
+  const std::size_t held = heap_flooded > heap_before ? heap_flooded - heap_before : 0;
+  const std::uint64_t read_while_stalled = s_ptr->bytesRead();
+  WARN("while not reading: the peer got " << sent.load() << " B into the kernel, berth read " << read_while_stalled
+                                          << " B and holds " << held << " B of heap");
+  CHECK(sent < total);  // the peer is held back by TCP flow control
+  CHECK(read_while_stalled <= s_ptr->readableHighWaterMark() + 64 * 1024);
+  CHECK(held <= 256u * 1024);
+
+  // Reading starts: everything arrives, in order, then 'end'.
+  std::uint64_t received = 0;
+  bool intact = true, ended = false;
+  Pattern expect(23);
+  s_ptr->on(net::events::data, [&](BufferView chunk) {
+    for (std::uint8_t b : chunk) intact = intact && b == expect.next();
+    received += chunk.size();
+  });
+  s_ptr->on(net::events::end, [&] { ended = true; });
+  s_ptr->resume();
+  CHECK(run_until([&] { return ended; }, milliseconds(30000)));
+  writer.join();
+  CHECK(received == total);
+  CHECK(intact);
+  ::close(raw);
+  server->close();
+  s_ptr.reset();
+  CHECK(run_to_end(milliseconds(5000)));
+}

@@ -6,26 +6,28 @@
 #include <catch2/catch.hpp>
 #include <algorithm>
 #include <atomic>
+#include <filesystem>
 #include <thread>
 
 #include "berth/net.hpp"
 #include "reliability/support.hpp"
+#include "support.hpp"
 
 using namespace berth;
 using namespace berth::reliability;
 
 namespace {
 
-// Runs `cycles` connect / echo 32 bytes / end / close cycles against `port`,
-// `chains` of them at a time; returns the number of errors seen plus the cycles
-// that did not finish.
-std::size_t churn(int port, std::size_t cycles, int chains) {
+// Runs `cycles` connect / echo 32 bytes / end / close cycles against `port` on
+// 127.0.0.1, or against the Unix socket `path`, `chains` of them at a time;
+// returns the number of errors seen plus the cycles that did not finish.
+std::size_t churn(int port, std::size_t cycles, int chains, const std::string& path = "") {
   std::size_t started = 0, finished = 0, errors = 0;
   static const std::string message(32, 'c');
   std::function<void()> cycle = [&] {
     if (started >= cycles) return;
     ++started;
-    auto c = net::connect(port, "127.0.0.1");
+    auto c = path.empty() ? net::connect(port, "127.0.0.1") : net::connect(path);
     auto got = std::make_shared<std::size_t>(0);
     c->on(net::events::error, [&](const Error& e) {
       if (errors++ == 0) WARN("first churn error: " << e.message);
@@ -51,24 +53,29 @@ std::size_t churn(int port, std::size_t cycles, int chains) {
 
 TEST_CASE("connection churn: connect/echo/close cycles leave descriptors, heap and RSS where they were",
           "[reliability]") {
+  const std::string kind = GENERATE(as<std::string>{}, "tcp", "unix");
+  INFO(kind);
   const std::size_t cycles = long_mode() ? 100000 : 20000;
+  berth::test::TempDir dir;
+  const std::string path = kind == "unix" ? dir.file("churn.sock") : "";
   auto server = net::createServer([](const net::SocketPtr& s) {
     s->on(net::events::error, [](const Error&) {});
     s->pipe(s);
   });
-  server->listen(0, "127.0.0.1");
+  if (kind == "unix") server->listen(path);
+  else server->listen(0, "127.0.0.1");
   REQUIRE(run_until([&] { return server->listening(); }));
-  const int port = server->address()->port;
+  const int port = kind == "unix" ? 0 : server->address()->port;
 
   // Warm up: the loop's reactor, Asio's handler caches, the allocator's arenas.
-  REQUIRE(churn(port, 2000, 8) == 0);
+  REQUIRE(churn(port, 2000, 8, path) == 0);
   run_for(milliseconds(100));
   const std::size_t fds_before = open_fds();
   const std::size_t rss_before = rss_kib();
   const std::size_t heap_before = heap_in_use();
 
   const auto started = Clock::now();
-  const std::size_t errors = churn(port, cycles, 8);
+  const std::size_t errors = churn(port, cycles, 8, path);
   const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
   run_for(milliseconds(100));
   const std::size_t fds_after = open_fds();
@@ -77,7 +84,7 @@ TEST_CASE("connection churn: connect/echo/close cycles leave descriptors, heap a
   const long long heap_delta = static_cast<long long>(heap_after) - static_cast<long long>(heap_before);
   const long long rss_delta = static_cast<long long>(rss_after) - static_cast<long long>(rss_before);
 
-  WARN(cycles << " cycles in " << seconds << " s (" << static_cast<double>(cycles) / seconds
+  WARN(kind << ": " << cycles << " cycles in " << seconds << " s (" << static_cast<double>(cycles) / seconds
               << " /s); descriptors " << fds_before << " -> " << fds_after << "; heap in use " << heap_before
               << " -> " << heap_after << " B (" << heap_delta << "); RSS " << rss_before << " -> " << rss_after
               << " KiB (" << rss_delta << ")" << (asan_build() ? " [ASan: RSS includes the quarantine]" : ""));
@@ -93,6 +100,7 @@ TEST_CASE("connection churn: connect/echo/close cycles leave descriptors, heap a
 
   server->close();
   CHECK(run_to_end(milliseconds(10000)));
+  if (kind == "unix") CHECK_FALSE(std::filesystem::exists(path));
 }
 
 TEST_CASE("10 000 concurrent connections each echo 64 KiB: every byte comes back, in order", "[reliability]") {
