@@ -34,6 +34,11 @@ packages=(build-essential cmake ninja-build pkg-config libasio-dev catch2 libspd
           clang libclang-rt-14-dev valgrind libuv1-dev)
 command -v node >/dev/null || packages+=(nodejs)
 install_missing "${packages[@]}"
+# Debian 12's own nodejs is v18; the differential tests compare with Node v20's behaviour.
+node_version=$(node --version)
+if [ "${node_version%%.*}" != v20 ]; then
+  echo "warning: node is $node_version; berth's differential tests are written against Node v20" >&2
+fi
 
 # -g1 (line tables only) rather than -g: a quarter less compile time and objects a
 # third the size, and failures and sanitizer reports still name files and lines.
