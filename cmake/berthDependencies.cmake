@@ -31,7 +31,14 @@ if(NOT TARGET asio::asio)
   target_include_directories(berth_asio SYSTEM INTERFACE $<BUILD_INTERFACE:${BERTH_ASIO_INCLUDE_DIR}>)
   # Asio 1.22 detects co_await on clang only through the Coroutines TS header
   # <experimental/coroutine>, which libstdc++ lacks; C++20 <coroutine> works, so say so.
+  # ASIO_DISABLE_STD_ALIGNED_ALLOC: Asio 1.22 picks aligned_alloc/free or operator
+  # new/delete for its recycled frames by testing _GLIBCXX_HAVE_ALIGNED_ALLOC, which is
+  # only defined once some standard header came first. A translation unit that includes
+  # Asio first then gets the other pair, and the linker keeps one copy of each inline
+  # function: memory from aligned_alloc freed with operator delete (AddressSanitizer's
+  # alloc-dealloc-mismatch). One choice for every translation unit removes the split.
   target_compile_definitions(berth_asio INTERFACE ASIO_STANDALONE ASIO_NO_DEPRECATED
+    ASIO_DISABLE_STD_ALIGNED_ALLOC
     $<$<CXX_COMPILER_ID:Clang>:ASIO_HAS_CO_AWAIT=1 ASIO_HAS_STD_COROUTINE=1>)
   # g++ 12 warns about Asio's own coroutine frame allocator (a false positive:
   # the frame's operator new and delete are a matching pair).
