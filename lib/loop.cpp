@@ -1,5 +1,8 @@
 #include "berth/loop.hpp"
 
+#include "berth/detail/live_link.hpp"
+#include "berth/event_emitter.hpp"
+
 #include <asio/execution_context.hpp>
 #include <asio/query.hpp>
 #include <asio/execution/context.hpp>
@@ -19,9 +22,12 @@ class RefCountService : public asio::execution_context::service {
   std::size_t count = 0;
   // Node's nextTick queue: a vector drained front to back, reused so that steady
   // state allocates nothing for the queue itself.
-  std::vector<std::function<void()>> ticks;
+  std::vector<detail::Task> ticks;
   std::size_t tick_head = 0;
   bool drain_posted = false;
+  // Servers and sockets alive on this context (see LiveLink).
+  detail::LiveLink* live = nullptr;
+  bool shut_down = false;
 
   // Runs every queued tick, including ticks queued by ticks. Returns how many ran.
   std::size_t drain_ticks() {
@@ -39,7 +45,17 @@ class RefCountService : public asio::execution_context::service {
   }
 
  private:
-  void shutdown() override {}
+  // Breaks the listener cycles of whatever is still alive. The emitters are held while
+  // their listeners go, so none is destroyed while the list is being walked.
+  void shutdown() override {
+    shut_down = true;
+    std::vector<std::shared_ptr<EventEmitter>> alive;
+    while (detail::LiveLink* link = live) {
+      if (auto emitter = link->emitter.lock()) alive.push_back(std::move(emitter));
+      link->unlink();
+    }
+    for (auto& emitter : alive) emitter->removeAllListeners();
+  }
 };
 
 RefCountService& state_of(asio::execution_context& ctx) { return asio::use_service<RefCountService>(ctx); }
@@ -79,9 +95,9 @@ std::size_t Loop::run() {
   return handled;
 }
 
-void Loop::nextTick(std::function<void()> f) {
+void Loop::queue_tick(detail::Task task) {
   RefCountService& state = state_of(*context_);
-  state.ticks.push_back(std::move(f));
+  state.ticks.push_back(std::move(task));
   if (!state.drain_posted) {
     state.drain_posted = true;
     asio::post(*context_, [&state] {
@@ -92,6 +108,25 @@ void Loop::nextTick(std::function<void()> f) {
 }
 
 void Loop::stop() { context_->stop(); }
+
+void detail::LiveLink::link(asio::io_context& context, std::weak_ptr<EventEmitter> member) {
+  RefCountService& state = state_of(context);
+  if (head || state.shut_down) return;
+  emitter = std::move(member);
+  head = &state.live;
+  next = state.live;
+  if (next) next->prev = this;
+  state.live = this;
+}
+
+void detail::LiveLink::unlink() noexcept {
+  if (!head) return;
+  if (prev) prev->next = next;
+  else *head = next;
+  if (next) next->prev = prev;
+  prev = next = nullptr;
+  head = nullptr;
+}
 
 std::size_t Loop::ref_count() const noexcept { return counter_of(*context_); }
 

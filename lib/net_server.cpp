@@ -41,6 +41,7 @@ Server::~Server() {
 
 ServerPtr Server::create(ServerOptions options, ConnectionListener connectionListener, Loop& loop) {
   auto server = std::make_shared<Server>(PrivateTag{}, loop, std::move(options));
+  server->live_.link(loop.context(), server);
   if (connectionListener) server->on(events::connection, std::move(connectionListener));
   return server;
 }

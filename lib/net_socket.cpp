@@ -43,6 +43,12 @@ bool Socket::fire(const Event& event, A&&... args) {
   return berth::detail::fire(*this, loop_->context(), event, std::forward<A>(args)...);
 }
 
+template <class F>
+void Socket::post(F&& f) {
+  // A template rather than std::function: the tick holds the callable itself (see Task).
+  loop_->nextTick([self = shared_from_this(), f = std::forward<F>(f)]() mutable { f(); });
+}
+
 Socket::Socket(PrivateTag, Loop& loop, SocketOptions options)
     : loop_(&loop), options_(std::move(options)), high_water_mark_(options_.highWaterMark) {}
 
@@ -55,6 +61,7 @@ SocketPtr Socket::create(SocketOptions options, Loop& loop) {
                     std::to_string(*options.fd),
                 ErrorKind::RangeError);
   auto socket = std::make_shared<Socket>(PrivateTag{}, loop, std::move(options));
+  socket->live_.link(loop.context(), socket);
   if (socket->options_.fd) {
     socket->attach(berth::Stream::adopt(loop.get_executor(), *socket->options_.fd));
     if (socket->options_.readable) socket->start_reading();
@@ -77,6 +84,7 @@ SocketPtr Socket::create(SocketOptions options, Loop& loop) {
 
 SocketPtr Socket::accepted(berth::Stream stream, std::shared_ptr<Server> server, const SocketOptions& options, Loop& loop) {
   auto socket = std::make_shared<Socket>(PrivateTag{}, loop, options);
+  socket->live_.link(loop.context(), socket);
   bool paused = server && server->options().pauseOnConnect;
   socket->server_ = std::move(server);
   socket->attach(std::move(stream));
@@ -87,9 +95,6 @@ SocketPtr Socket::accepted(berth::Stream stream, std::shared_ptr<Server> server,
   return socket;
 }
 
-void Socket::post(std::function<void()> f) {
-  loop_->nextTick([self = shared_from_this(), f = std::move(f)] { f(); });
-}
 
 // ---- connecting ----------------------------------------------------------
 
@@ -231,13 +236,13 @@ void Socket::start_reading() {
 
 asio::awaitable<void> Socket::read_loop(std::shared_ptr<Socket> /*keeps the socket alive*/, std::uint64_t generation) {
   auto still_mine = [&] { return reading_ && generation == read_generation_ && stream_ && !destroyed_; };
+  std::error_code ec;
   while (still_mine()) {
-    Error error;
-    co_await stream_->wait_readable(error);
+    co_await stream_->wait_readable(ec);
     if (!still_mine()) co_return;
-    if (error) {
+    if (ec) {
       reading_ = false;
-      destroy_impl(std::move(error), false);
+      destroy_impl(Error::from_system(ec, "read"), false);
       co_return;
     }
     // Drain what is there, a bounded number of reads so one socket cannot starve others.
@@ -248,10 +253,10 @@ asio::awaitable<void> Socket::read_loop(std::shared_ptr<Socket> /*keeps the sock
         else buffer = options_.onread->buffer;
       }
       bool would_block = false, eof = false;
-      std::size_t n = stream_->try_read(asio::buffer(buffer.data(), buffer.size()), error, would_block, eof);
-      if (error) {
+      std::size_t n = stream_->try_read(asio::buffer(buffer.data(), buffer.size()), ec, would_block, eof);
+      if (ec) {
         reading_ = false;
-        destroy_impl(std::move(error), false);
+        destroy_impl(Error::from_system(ec, "read"), false);
         co_return;
       }
       if (would_block) break;
@@ -426,13 +431,13 @@ bool Socket::write_bytes(const std::uint8_t* data, std::size_t size, std::size_t
   std::size_t taken = 0;
   bool direct = stream_ && !connecting_ && corked_ == 0 && !pumping_ && out_.empty();
   if (direct && size > 0) {
-    Error error;
-    taken = stream_->try_write(asio::buffer(data, size), error);
-    if (error) {
+    std::error_code ec;
+    taken = stream_->try_write(asio::buffer(data, size), ec);
+    if (ec) {
       // Let the failure surface the way an asynchronous write failure does.
       out_.insert(out_.end(), data, data + size);
       pending_.push_back({queued_total_, length, std::move(callback)});
-      destroy_impl(std::move(error), false);
+      destroy_impl(Error::from_system(ec, "write"), false);
       return false;
     }
     sent_ += taken;
@@ -472,14 +477,14 @@ asio::awaitable<void> Socket::write_pump(std::shared_ptr<Socket> /*keeps the soc
     // second buffer; the two swap and keep their capacity.
     inflight_.clear();
     inflight_.swap(out_);
-    Error error;
-    std::size_t n = co_await stream_->write(asio::buffer(inflight_), error);
+    std::error_code ec;
+    std::size_t n = co_await stream_->write(asio::buffer(inflight_), ec);
     if (destroyed_) break;
     sent_ += n;
     complete_writes();
-    if (error) {
+    if (ec) {
       pumping_ = false;
-      destroy_impl(std::move(error), false);
+      destroy_impl(Error::from_system(ec, "write"), false);
       co_return;
     }
   }
@@ -675,9 +680,12 @@ void Socket::finish_close(std::deque<PendingWrite> failed, bool never_connected,
 // ---- timeouts, options, ref ----------------------------------------------
 
 void Socket::touch() noexcept {
-  last_activity_ = std::chrono::steady_clock::now();
   timeout_fired_ = false;
-  if (timeout_ && timeout_->count() > 0 && !timer_armed_ && !destroyed_) arm_timer();
+  // Only an idle timeout reads the time of the last activity (setTimeout sets it too):
+  // no clock read per read and per write otherwise.
+  if (!timeout_ || timeout_->count() <= 0) return;
+  last_activity_ = std::chrono::steady_clock::now();
+  if (!timer_armed_ && !destroyed_) arm_timer();
 }
 
 void Socket::arm_timer() {

@@ -16,14 +16,6 @@ void set_close_on_exec(int fd) noexcept {
   if (flags >= 0) ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
 }
 
-namespace {
-
-Error read_error(const std::error_code& ec) {
-  return ec ? Error::from_system(ec, "read") : Error{};
-}
-
-}  // namespace
-
 Stream::Stream(const asio::any_io_executor& executor) : socket_(executor), handle_ref_(executor) {}
 
 Stream::Stream(socket_type&& socket)
@@ -58,7 +50,7 @@ asio::awaitable<std::size_t> Stream::read_some(asio::mutable_buffer buffer, Erro
   std::error_code ec;
   std::size_t n = co_await socket_.async_read_some(buffer, asio::redirect_error(asio::use_awaitable, ec));
   if (ec == asio::error::eof) ec.clear();
-  error = read_error(ec);
+  set_error(error, ec, "read");
   co_return n;
 }
 
@@ -77,7 +69,7 @@ asio::awaitable<std::size_t> Stream::read_exactly(asio::mutable_buffer buffer, E
                              std::to_string(buffer.size()) + " bytes");
     error.ec = ec;
   } else {
-    error = read_error(ec);
+    set_error(error, ec, "read");
   }
   co_return n;
 }
@@ -90,12 +82,19 @@ asio::awaitable<void> Stream::wait_readable() {
 
 asio::awaitable<void> Stream::wait_readable(Error& error) {
   std::error_code ec;
-  co_await socket_.async_wait(socket_type::wait_read, asio::redirect_error(asio::use_awaitable, ec));
-  error = read_error(ec);
+  co_await wait_readable(ec);
+  set_error(error, ec, "read");
 }
 
 std::size_t Stream::try_read(asio::mutable_buffer buffer, Error& error, bool& would_block, bool& eof) {
   std::error_code ec;
+  std::size_t n = try_read(buffer, ec, would_block, eof);
+  set_error(error, ec, "read");
+  return n;
+}
+
+std::size_t Stream::try_read(asio::mutable_buffer buffer, std::error_code& ec, bool& would_block, bool& eof) {
+  ec.clear();
   would_block = false;
   eof = false;
   if (!socket_.non_blocking()) socket_.non_blocking(true, ec);  // one ioctl, not one per call
@@ -107,7 +106,6 @@ std::size_t Stream::try_read(asio::mutable_buffer buffer, Error& error, bool& wo
     eof = true;
     ec.clear();
   }
-  error = read_error(ec);
   return n;
 }
 
@@ -120,7 +118,7 @@ void Stream::shutdown_write() {
 void Stream::shutdown_write(Error& error) {
   std::error_code ec;
   socket_.shutdown(socket_type::shutdown_send, ec);
-  error = ec ? Error::from_system(ec, "shutdown") : Error{};
+  set_error(error, ec, "shutdown");
 }
 
 void Stream::close() noexcept {

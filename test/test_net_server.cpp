@@ -338,3 +338,32 @@ TEST_CASE("an aborted signal closes a listening server with 'close' and no 'erro
   run_loop();
   CHECK(pre_trace.lines == std::vector<std::string>{"close"});
 }
+
+TEST_CASE("destroying a loop releases listeners that capture their own server or socket", "[net][server]") {
+  // Node's garbage collector breaks such cycles; in C++ the loop's shutdown does.
+  std::weak_ptr<net::Server> server_seen;
+  std::weak_ptr<net::Socket> client_seen;
+  std::weak_ptr<net::Socket> idle_seen;
+  {
+    Loop loop;
+    auto server = net::Server::create({}, {}, loop);
+    auto idle = net::Socket::create({}, loop);  // never connected
+    idle->on(net::events::connect, [idle] {});
+    server->on(net::events::connection, [server](const net::SocketPtr&) {});
+    server->listen(0, "127.0.0.1", [server, &loop, &client_seen] {
+      // Left open and connected when the loop goes.
+      auto client = net::Socket::create({}, loop);
+      client_seen = client;
+      client->on(net::events::connect, [client, &loop] { loop.stop(); });
+      client->connect(server->address()->port, "127.0.0.1");
+    });
+    server_seen = server;
+    idle_seen = idle;
+    loop.run();
+    CHECK(server->listening());
+    CHECK_FALSE(server_seen.expired());
+  }
+  CHECK(server_seen.expired());
+  CHECK(client_seen.expired());
+  CHECK(idle_seen.expired());
+}

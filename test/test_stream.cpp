@@ -209,6 +209,41 @@ TEST_CASE("wait_readable then try_read takes no buffer until data is there", "[s
   });
 }
 
+TEST_CASE("the std::error_code forms: Asio's codes, an Error& left alone on success", "[stream]") {
+  run_coro([&]() -> asio::awaitable<void> {
+    auto [client, server] = co_await connected_pair("127.0.0.1");
+    char buf[8];
+    bool would_block = false, eof = false;
+    std::error_code ec = asio::error::interrupted;  // every form clears it on success
+    CHECK(server.try_read(asio::buffer(buf), ec, would_block, eof) == 0);
+    CHECK(would_block);
+    CHECK_FALSE(ec);
+    ec = asio::error::interrupted;
+    CHECK(client.try_write(asio::buffer(std::string_view("abcd")), ec) == 4);
+    CHECK_FALSE(ec);
+    co_await server.wait_readable(ec);
+    CHECK_FALSE(ec);
+    CHECK(server.try_read(asio::buffer(buf), ec, would_block, eof) == 4);
+    CHECK(std::string_view(buf, 4) == "abcd");
+    std::size_t n = co_await server.write(asio::buffer(std::string_view("xy")), ec);
+    CHECK(n == 2);
+    CHECK_FALSE(ec);
+
+    // An Error that already holds a failure is cleared by the next success.
+    Error error = Error::from_system(asio::error::connection_reset, "read");
+    CHECK(client.try_read(asio::buffer(buf), error, would_block, eof) == 2);
+    CHECK_FALSE(error);
+
+    server.reset();
+    std::vector<char> block(1 << 16, 'x');
+    ec.clear();
+    for (int i = 0; i < 64 && !ec; ++i) co_await client.write(asio::buffer(block), ec);
+    CHECK((ec == asio::error::broken_pipe || ec == asio::error::connection_reset));
+    co_await client.wait_readable(ec);  // readable at once: the reset is pending or read
+    CHECK_FALSE(ec);
+  });
+}
+
 TEST_CASE("with_timeout cancels a read that does not complete in time", "[stream][timeout]") {
   run_coro([&]() -> asio::awaitable<void> {
     auto [client, server] = co_await connected_pair("127.0.0.1");

@@ -25,7 +25,7 @@ std::array<char, 64 * 1024> shared_buffer;  // one thread: every connection read
 
 asio::awaitable<void> echo(berth::Stream stream) {
   std::vector<char> unsent;  // empty unless the kernel once refused part of an echo
-  berth::Error error;
+  std::error_code error;      // the std::error_code forms: Asio's operations, nothing around them
   for (;;) {
     co_await stream.wait_readable(error);
     if (error) co_return;

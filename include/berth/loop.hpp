@@ -7,6 +7,9 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <type_traits>
+
+#include "berth/detail/task.hpp"
 
 namespace berth {
 
@@ -44,9 +47,16 @@ class Loop {
   /// Node's process.nextTick: `f` runs after the current handler returns and before
   /// the loop handles any further I/O, in the order queued. (When the io_context is
   /// run directly rather than through run(), the queue still drains, as a posted handler.)
-  void nextTick(std::function<void()> f);
+  /// Callables of up to 64 bytes are queued without allocating.
+  template <class F>
+    requires std::is_invocable_v<std::decay_t<F>&>
+  void nextTick(F&& f) {
+    queue_tick(detail::Task(std::forward<F>(f)));
+  }
 
  private:
+  void queue_tick(detail::Task task);
+
   std::unique_ptr<asio::io_context> owned_;
   asio::io_context* context_;
 };

@@ -11,6 +11,7 @@
 #include "berth/abort_signal.hpp"
 #include "berth/acceptor.hpp"
 #include "berth/address_info.hpp"
+#include "berth/detail/live_link.hpp"
 #include "berth/event_emitter.hpp"
 #include "berth/loop.hpp"
 #include "berth/net/socket.hpp"
@@ -146,6 +147,7 @@ class Server : public EventEmitter, public std::enable_shared_from_this<Server> 
   bool fire(const Event& event, A&&... args);
 
   Loop* loop_;
+  detail::LiveLink live_;
   ServerOptions options_;
   std::shared_ptr<Acceptor> acceptor_;  // shared with the accept loop, which may outlive a close
   std::uint64_t listen_generation_ = 0;

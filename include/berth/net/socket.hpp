@@ -22,6 +22,7 @@
 #include "berth/connect.hpp"
 #include "berth/encoding.hpp"
 #include "berth/error.hpp"
+#include "berth/detail/live_link.hpp"
 #include "berth/event_emitter.hpp"
 #include "berth/loop.hpp"
 #include "berth/stream.hpp"
@@ -268,11 +269,13 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   void finish_close(std::deque<PendingWrite> failed, bool never_connected, bool errored, bool had_error);
   void touch() noexcept;
   void arm_timer();
-  void post(std::function<void()> f);
+  template <class F>
+  void post(F&& f);
   template <class Event, class... A>
   bool fire(const Event& event, A&&... args);
 
   Loop* loop_;
+  detail::LiveLink live_;
   SocketOptions options_;
   std::optional<berth::Stream> stream_;
   std::shared_ptr<Server> server_;  // the accepting server lives while its connections do

@@ -1,0 +1,34 @@
+#pragma once
+// berth::detail::LiveLink: how an io_context finds the servers and sockets still alive on it.
+
+#include <asio/io_context.hpp>
+#include <memory>
+
+namespace berth {
+class EventEmitter;
+}
+
+namespace berth::detail {
+
+/// An event emitter's membership in its io_context's list of live emitters (an
+/// intrusive list: linking and unlinking allocate nothing). When the io_context shuts
+/// down, every member still alive drops its listeners. Listeners that capture their
+/// own server or socket, the usual shape of code ported from Node, form a cycle that
+/// Node's garbage collector would break and that nothing else breaks in C++.
+struct LiveLink {
+  LiveLink() = default;
+  LiveLink(const LiveLink&) = delete;
+  LiveLink& operator=(const LiveLink&) = delete;
+  ~LiveLink() { unlink(); }
+
+  /// Joins the live list of `context` (once; later calls do nothing).
+  void link(asio::io_context& context, std::weak_ptr<EventEmitter> emitter);
+  void unlink() noexcept;
+
+  LiveLink* prev = nullptr;
+  LiveLink* next = nullptr;
+  LiveLink** head = nullptr;  // the list's first-member pointer, null when not linked
+  std::weak_ptr<EventEmitter> emitter;
+};
+
+}  // namespace berth::detail
