@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds berth and passes every test: the test suite (unit, differential and packaging
 # tests) with g++, the suite again under AddressSanitizer + UndefinedBehaviorSanitizer +
-# LeakSanitizer, and 30 s of each fuzz target when test/fuzz/run.sh exists.
+# LeakSanitizer, the tests tagged [threads] under ThreadSanitizer, and 30 s of each
+# fuzz target when test/fuzz/run.sh exists.
 # Installs the Debian packages it needs when they are missing (Debian 12).
-# Build directories: build-tests, build-tests-asan (beside this checkout's CMakeLists.txt).
+# Build directories: build-tests, build-tests-asan, build-tests-tsan (beside this checkout's CMakeLists.txt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source_dir=$(pwd)
@@ -68,6 +69,38 @@ if compgen -G "$reports/*" >/dev/null; then
   cat "$reports"/* >&2
   failed+=("sanitizer reports (in $reports)")
 fi
+
+step "ThreadSanitizer build and [threads] tests"
+# The tests tagged [threads] (several loops on several threads) under ThreadSanitizer.
+# Only berth_tests, which holds them, is built: not the conformance, packaging and
+# sample programs, which have no [threads] tests and would only add build time.
+tsan_start=$SECONDS
+tsan_reports=$source_dir/build-tests-tsan/sanitizer-reports
+rm -rf "$tsan_reports" && mkdir -p "$tsan_reports"
+tsan_options=halt_on_error=1:second_deadlock_stack=1:log_path=$tsan_reports/tsan
+[ -f test/tsan.supp ] && tsan_options+=:suppressions=$source_dir/test/tsan.supp
+export TSAN_OPTIONS=$tsan_options
+trap 'compgen -G "$tsan_reports/*" >/dev/null && cat "$tsan_reports"/* >&2' EXIT
+# -O1: TSan's documentation asks for -O1 or higher for a reasonable speed.
+cmake -S "$source_dir" -B build-tests-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" \
+      -DBERTH_SANITIZE_THREAD=ON -DBERTH_BUILD_SAMPLES=OFF -DBERTH_BUILD_BENCHMARKS=OFF
+cmake --build build-tests-tsan --parallel $jobs --target berth_tests
+trap - EXIT
+# --warn NoTests fails the run if the tag matches nothing, and the summary line must
+# count at least one test case: the step cannot pass without running a [threads] test.
+tsan_log=build-tests-tsan/threads-tests.log
+if timeout 600 build-tests-tsan/test/berth_tests "[threads]" --warn NoTests 2>&1 | tee "$tsan_log"; then
+  grep -Eq '^All tests passed \([0-9]+ assertions? in [1-9][0-9]* test cases?\)' "$tsan_log" ||
+    failed+=("[threads] tests under ThreadSanitizer (no test case ran)")
+else
+  failed+=("[threads] tests under ThreadSanitizer")
+fi
+unset TSAN_OPTIONS
+if compgen -G "$tsan_reports/*" >/dev/null; then
+  cat "$tsan_reports"/* >&2
+  failed+=("ThreadSanitizer reports (in $tsan_reports)")
+fi
+echo "ThreadSanitizer step: $((SECONDS - tsan_start)) s"
 
 if [ -f test/fuzz/run.sh ]; then
   step "fuzzing: 30 s per target"
