@@ -3,10 +3,15 @@
 // BERTH_LONG=1 selects the full sizes (100 000 churn cycles); the default suite
 // runs 20 000 cycles.
 
+#include <asio/co_spawn.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/this_coro.hpp>
 #include <catch2/catch.hpp>
 #include <algorithm>
 #include <atomic>
+#include <exception>
 #include <filesystem>
+#include <random>
 #include <thread>
 
 #include "berth/net.hpp"
@@ -207,6 +212,149 @@ TEST_CASE("10 000 concurrent connections each echo 64 KiB: every byte comes back
   run_for(milliseconds(100));
   CHECK(open_fds() == fds_before);
   CHECK(child.finish() == 0);
+}
+
+namespace {
+
+// What one thread's loop saw in the test below. Catch2's assertions are not
+// thread-safe: the threads only record, and the main thread checks.
+struct LoopEcho {
+  int port = 0;
+  int connected = 0, accepted = 0, echoed = 0, checked = 0;
+  std::size_t received = 0, mismatched = 0;
+  bool ended = false;  // loop.run() returned by itself, before the deadline
+  std::string error;   // the first exception a coroutine ended with
+};
+
+void record(LoopEcho& r, const std::exception_ptr& e) {
+  if (!e || !r.error.empty()) return;
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& x) {
+    r.error = x.what();
+  } catch (...) {
+    r.error = "unknown exception";
+  }
+}
+
+asio::awaitable<void> echo_back(Stream s, LoopEcho& r) {
+  std::vector<std::uint8_t> buf(16 * 1024);
+  while (std::size_t n = co_await s.read_some(asio::buffer(buf))) co_await s.write(asio::buffer(buf.data(), n));
+  s.shutdown_write();
+  ++r.echoed;
+}
+
+// Sends `size` bytes drawn from `seed` while it reads the echo back, byte for byte.
+asio::awaitable<void> echo_client(int port, std::uint32_t seed, std::size_t size, LoopEcho& r) {
+  ConnectOptions options;  // built apart: g++ 12 mis-destroys temporaries in co_await
+  options.host = "127.0.0.1";
+  options.port = port;
+  Stream s = co_await berth::connect(options);
+  ++r.connected;
+  std::vector<std::uint8_t> data(size);
+  std::minstd_rand random(seed);
+  for (auto& b : data) b = static_cast<std::uint8_t>(random() >> 8);
+  // The writer's last step (shutdown_write) comes before the echo's FIN can, so it
+  // has finished with `s` and `data` when the read loop below sees the end.
+  asio::co_spawn(
+      co_await asio::this_coro::executor,
+      [&]() -> asio::awaitable<void> {
+        co_await s.write(asio::buffer(data));
+        s.shutdown_write();
+      },
+      [&r](std::exception_ptr e) { record(r, e); });
+  std::vector<std::uint8_t> buf(64 * 1024);
+  std::size_t got = 0;
+  while (std::size_t n = co_await s.read_some(asio::buffer(buf))) {
+    for (std::size_t i = 0; i < n; ++i)
+      if (got + i >= size || buf[i] != data[got + i]) ++r.mismatched;
+    got += n;
+  }
+  r.received += got;
+  if (got == size) ++r.checked;
+}
+
+// One thread: its own berth::Loop (not Loop::current()), an acceptor on
+// 127.0.0.1 port 0 echoing, and `clients` connections each sending `size` bytes.
+void echo_on_own_loop(std::uint32_t seed, int clients, std::size_t size, std::atomic<int>& started,
+                      LoopEcho& r) {
+  // Both loops start together, so that their work overlaps (bounded, in case the
+  // other thread failed before it got there).
+  bool joined = false;
+  auto start_together = [&] {
+    joined = true;
+    ++started;
+    const auto until = Clock::now() + milliseconds(10000);
+    while (started.load() < 2 && Clock::now() < until) std::this_thread::yield();
+  };
+  try {
+    berth::Loop loop;
+    auto ex = loop.get_executor();
+    Acceptor acceptor(ex);
+    berth::ListenOptions listen;
+    listen.host = "127.0.0.1";
+    acceptor.listen(listen);
+    r.port = acceptor.address()->port;
+    auto on_done = [&r](std::exception_ptr e) { record(r, e); };
+    asio::co_spawn(
+        ex,
+        [&]() -> asio::awaitable<void> {
+          for (int i = 0; i < clients; ++i) {
+            Stream s = co_await acceptor.accept();
+            ++r.accepted;
+            asio::co_spawn(ex, echo_back(std::move(s), r), on_done);
+          }
+          acceptor.close();
+        },
+        on_done);
+    for (int i = 0; i < clients; ++i)
+      asio::co_spawn(ex, echo_client(r.port, seed + static_cast<std::uint32_t>(i), size, r), on_done);
+    start_together();
+    bool expired = false;
+    asio::steady_timer deadline(loop.context(), milliseconds(60000));  // an Asio timer: holds no ref
+    deadline.async_wait([&](std::error_code ec) {
+      if (!ec) {
+        expired = true;
+        loop.stop();
+      }
+    });
+    loop.run();
+    deadline.cancel();
+    r.ended = !expired;
+  } catch (...) {
+    record(r, std::current_exception());
+    if (!joined) start_together();
+  }
+}
+
+}  // namespace
+
+// Each loop single-threaded, as Node's: two berth::Loop objects, each on its own
+// thread with its own server and clients, at the same time: of berth, the threads
+// share only its globals. Tagged [threads]: run under ThreadSanitizer.
+TEST_CASE("two loops on two threads each echo over their own server at once: every byte comes back",
+          "[reliability][threads]") {
+  constexpr int clients = 4;
+  constexpr std::size_t size = 1u << 20;
+  std::atomic<int> started{0};
+  LoopEcho a, b;
+  std::thread ta(echo_on_own_loop, 1000u, clients, size, std::ref(started), std::ref(a));
+  std::thread tb(echo_on_own_loop, 2000u, clients, size, std::ref(started), std::ref(b));
+  ta.join();
+  tb.join();
+  for (const LoopEcho* r : {&a, &b}) {
+    INFO("loop on port " << r->port);
+    CHECK(r->error.empty());
+    CHECK(r->ended);
+    CHECK(r->port > 0);
+    CHECK(r->connected == clients);
+    CHECK(r->accepted == clients);
+    CHECK(r->echoed == clients);
+    CHECK(r->checked == clients);
+    CHECK(r->received == clients * size);
+    CHECK(r->mismatched == 0);
+  }
+  CHECK(a.port != b.port);
 }
 
 // Node's cluster, berth's way: one loop per thread, all listening on one port
