@@ -5,7 +5,11 @@
 #include <asio/post.hpp>
 #include <asio/steady_timer.hpp>
 #include <catch2/catch.hpp>
+#include <array>
 #include <chrono>
+#include <functional>
+#include <memory>
+#include <vector>
 
 #include "berth/acceptor.hpp"
 #include "berth/connect.hpp"
@@ -89,4 +93,39 @@ TEST_CASE("run() can be called again after an exception escapes a handler", "[lo
 
 TEST_CASE("Loop::current is one loop per thread", "[loop]") {
   CHECK(&berth::Loop::current() == &berth::Loop::current());
+}
+
+TEST_CASE("nextTick takes move-only callables, small ones inline and large ones on the heap", "[loop]") {
+  berth::Loop loop;
+  std::vector<int> order;
+  // Counts live copies, so a leak or a double destruction shows.
+  struct Probe {
+    int* live;
+    explicit Probe(int* l) : live(l) { ++*live; }
+    Probe(Probe&& o) noexcept : live(o.live) { ++*live; }
+    Probe(const Probe&) = delete;
+    ~Probe() { --*live; }
+  };
+  int live = 0;
+  auto owned = std::make_unique<int>(1);
+  std::array<char, 200> big{};  // larger than Task's inline storage
+  big[199] = 2;
+  loop.nextTick([p = std::move(owned), &order, probe = Probe(&live)] { order.push_back(*p); });
+  loop.nextTick([big, &order, probe = Probe(&live)] { order.push_back(big[199]); });
+  std::function<void()> f = [&order] { order.push_back(3); };
+  loop.nextTick(f);
+  CHECK(live == 2);
+  loop.run();
+  CHECK(order == std::vector<int>{1, 2, 3});
+  CHECK(live == 0);
+
+  // Ticks still queued when the loop goes are destroyed, not run and not leaked.
+  {
+    berth::Loop other;
+    other.nextTick([&order, probe = Probe(&live)] { order.push_back(4); });
+    other.nextTick([big, &order, probe = Probe(&live)] { order.push_back(5); });
+    CHECK(live == 2);
+  }
+  CHECK(live == 0);
+  CHECK(order.size() == 3);
 }
