@@ -54,12 +54,6 @@ inline constexpr bool asan_build() {
 #endif
 }
 
-/// BERTH_LONG=1 selects the full-size variants of the load tests.
-inline bool long_mode() {
-  const char* v = std::getenv("BERTH_LONG");
-  return v && std::string(v) == "1";
-}
-
 /// Open descriptors of this process (the entries of /proc/self/fd, less the one
 /// used to list them).
 /// Returns 0 when it cannot tell (no descriptor left to list them with).
