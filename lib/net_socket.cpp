@@ -425,8 +425,13 @@ bool Socket::write_bytes(const std::uint8_t* data, std::size_t size, std::size_t
   touch();
   queued_total_ += size;
   queued_length_ += length;
-  bool below = queued_length_ < high_water_mark_;
-  if (!below) need_drain_ = true;
+  // As Node v20's writeOrBuffer, the answer is taken after the write was handed on: a
+  // write the kernel takes whole has left writableLength already, so it returns true.
+  auto answer = [this] {
+    bool below = queued_length_ < high_water_mark_;
+    if (!below) need_drain_ = true;
+    return below && !destroyed_;
+  };
 
   std::size_t taken = 0;
   bool direct = stream_ && !connecting_ && corked_ == 0 && !pumping_ && out_.empty();
@@ -444,13 +449,14 @@ bool Socket::write_bytes(const std::uint8_t* data, std::size_t size, std::size_t
   }
   if (direct && taken == size) {
     queued_length_ -= length;
+    bool below = answer();
     if (callback || need_drain_ || ending_) after_write(std::move(callback));
     return below;
   }
   out_.insert(out_.end(), data + taken, data + size);
   pending_.push_back({queued_total_, length, std::move(callback)});
   if (stream_ && !connecting_ && corked_ == 0) flush();
-  return below;
+  return answer();
 }
 
 void Socket::after_write(WriteCallback callback) {

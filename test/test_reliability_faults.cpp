@@ -280,9 +280,11 @@ TEST_CASE("a peer that never reads: write() returns false past highWaterMark, be
 
   std::uint64_t passed = 1;
   int first_false = -1;
+  int disagreements = 0;  // write()'s answer against writableLength right after it (Node's rule)
   for (int i = 0; i < chunks; ++i) {
     bool below = s_ptr->write(BufferView(block.data(), block.size()));
     passed += chunk;
+    if (below != (s_ptr->writableLength() < s_ptr->writableHighWaterMark())) ++disagreements;
     if (!below && first_false < 0) first_false = i;
   }
   run_for(milliseconds(200));  // the pump writes what the kernel takes, then waits
@@ -290,7 +292,11 @@ TEST_CASE("a peer that never reads: write() returns false past highWaterMark, be
   const std::size_t heap_queued = heap_in_use();
   const std::size_t held = heap_queued > heap_before ? heap_queued - heap_before : 0;
   CHECK(drains == 0);
-  CHECK(first_false == 0);
+  // The first chunks may go to the kernel whole (write() then says true, as Node's does);
+  // once one is left queued, every answer is false.
+  CHECK(first_false >= 0);
+  CHECK(first_false < 16);
+  CHECK(disagreements == 0);
   CHECK(queued >= s_ptr->writableHighWaterMark());
   CHECK(s_ptr->bufferSize() == queued);
   CHECK(s_ptr->writableNeedDrain());
