@@ -188,6 +188,10 @@ Socket& Socket::connect(ConnectOptions options, std::function<void()> connectLis
                   co_await asio::this_coro::throw_if_cancelled(false);
                   Error error;
                   berth::Stream stream = co_await berth::connect(std::move(core), error);
+                  // On loopback the server's accept is ready in the same reactor turn as
+                  // this connect. libuv runs it first, so a Node server has the connection
+                  // by the time the client's 'connect' listeners run; yield once to match.
+                  if (!error) co_await asio::post(self->loop_->get_executor(), asio::use_awaitable);
                   if (generation != self->connect_generation_ || self->destroyed_) {
                     stream.close();
                     co_return;
