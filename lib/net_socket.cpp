@@ -235,44 +235,59 @@ void Socket::on_connected(berth::Stream stream) {
 void Socket::start_reading() {
   if (reading_ || !stream_ || destroyed_ || eof_) return;
   reading_ = true;
-  berth::detail::spawn(loop_->get_executor(), read_loop(shared_from_this(), ++read_generation_));
+  if (!read_armed_) arm_read();
 }
 
-asio::awaitable<void> Socket::read_loop(std::shared_ptr<Socket> /*keeps the socket alive*/, std::uint64_t generation) {
+// Reading is a readiness callback, as libuv's uv_read_start, rather than a coroutine:
+// an idle socket then holds one small wait operation and no coroutine frames, and
+// pause()/resume() start nothing new (a pending wait simply finds reading_ false).
+void Socket::arm_read() {
+  read_armed_ = true;
+  stream_->socket().async_wait(berth::Stream::socket_type::wait_read,
+                               [self = shared_from_this(), generation = read_generation_](const std::error_code& ec) {
+                                 self->on_readable(ec, generation);
+                               });
+}
+
+void Socket::on_readable(const std::error_code& wait_error, std::uint64_t generation) {
+  read_armed_ = false;
   auto still_mine = [&] { return reading_ && generation == read_generation_ && stream_ && !destroyed_; };
+  if (!still_mine()) {
+    // Paused: resume() arms again. A wait of an earlier generation (a stream since
+    // replaced): arm for the current one if it reads.
+    if (generation != read_generation_ && reading_ && stream_ && !destroyed_) arm_read();
+    return;
+  }
+  if (wait_error) {
+    reading_ = false;
+    destroy_impl(Error::from_system(wait_error, "read"), false);
+    return;
+  }
+  // Drain what is there, a bounded number of reads so one socket cannot starve others.
   std::error_code ec;
-  while (still_mine()) {
-    co_await stream_->wait_readable(ec);
-    if (!still_mine()) co_return;
+  for (int i = 0; i < 8 && still_mine(); ++i) {
+    std::span<std::uint8_t> buffer = shared_read_buffer();
+    if (options_.onread) {
+      if (options_.onread->bufferFactory) buffer = options_.onread->bufferFactory();
+      else buffer = options_.onread->buffer;
+    }
+    bool would_block = false, eof = false;
+    std::size_t n = stream_->try_read(asio::buffer(buffer.data(), buffer.size()), ec, would_block, eof);
     if (ec) {
       reading_ = false;
       destroy_impl(Error::from_system(ec, "read"), false);
-      co_return;
+      return;
     }
-    // Drain what is there, a bounded number of reads so one socket cannot starve others.
-    for (int i = 0; i < 8 && still_mine(); ++i) {
-      std::span<std::uint8_t> buffer = shared_read_buffer();
-      if (options_.onread) {
-        if (options_.onread->bufferFactory) buffer = options_.onread->bufferFactory();
-        else buffer = options_.onread->buffer;
-      }
-      bool would_block = false, eof = false;
-      std::size_t n = stream_->try_read(asio::buffer(buffer.data(), buffer.size()), ec, would_block, eof);
-      if (ec) {
-        reading_ = false;
-        destroy_impl(Error::from_system(ec, "read"), false);
-        co_return;
-      }
-      if (would_block) break;
-      if (eof) {
-        reading_ = false;
-        on_eof();
-        co_return;
-      }
-      on_chunk(buffer.data(), n, buffer);
-      if (n < buffer.size()) break;
+    if (would_block) break;
+    if (eof) {
+      reading_ = false;
+      on_eof();
+      return;
     }
+    on_chunk(buffer.data(), n, buffer);
+    if (n < buffer.size()) break;
   }
+  if (still_mine() && !read_armed_) arm_read();
 }
 
 void Socket::on_chunk(const std::uint8_t* data, std::size_t n, std::span<std::uint8_t> buffer) {
@@ -347,10 +362,7 @@ void Socket::emit_end() {
 
 Socket& Socket::pause() {
   flowing_ = false;
-  if (reading_) {
-    reading_ = false;
-    ++read_generation_;
-  }
+  reading_ = false;  // a pending wait finds it so and reads nothing
   return *this;
 }
 

@@ -250,7 +250,8 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   void attach(berth::Stream stream);
   void on_connected(berth::Stream stream);
   void start_reading();
-  asio::awaitable<void> read_loop(std::shared_ptr<Socket> self, std::uint64_t generation);
+  void arm_read();
+  void on_readable(const std::error_code& wait_error, std::uint64_t generation);
   void on_chunk(const std::uint8_t* data, std::size_t n, std::span<std::uint8_t> buffer);
   void emit_data(const std::uint8_t* data, std::size_t n);
   void deliver_unconsumed();
@@ -296,6 +297,7 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   // Readable side.
   std::optional<bool> flowing_;
   bool reading_ = false;
+  bool read_armed_ = false;  // a readiness wait is pending
   bool onread_stopped_ = false;
   bool eof_ = false;
   std::vector<std::uint8_t> unconsumed_;  // read before anyone consumed data
