@@ -33,6 +33,12 @@ bool Server::fire(const Event& event, A&&... args) {
   return berth::detail::fire(*this, loop_->context(), event, std::forward<A>(args)...);
 }
 
+template <class F>
+void Server::post(F&& f) {
+  // As Socket::post: the tick holds the callable itself, no std::function around it.
+  loop_->nextTick([self = shared_from_this(), f = std::forward<F>(f)]() mutable { f(); });
+}
+
 Server::Server(PrivateTag, Loop& loop, ServerOptions options) : loop_(&loop), options_(std::move(options)) {}
 
 Server::~Server() {
@@ -52,10 +58,6 @@ ServerPtr createServer(ServerOptions options, ConnectionListener connectionListe
 
 ServerPtr createServer(ConnectionListener connectionListener) {
   return Server::create({}, std::move(connectionListener));
-}
-
-void Server::post(std::function<void()> f) {
-  loop_->nextTick([self = shared_from_this(), f = std::move(f)] { f(); });
 }
 
 Server& Server::listen(std::function<void()> callback) {

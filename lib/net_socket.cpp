@@ -294,19 +294,14 @@ void Socket::on_chunk(const std::uint8_t* data, std::size_t n, std::span<std::ui
   bytes_read_ += n;
   touch();
   if (options_.onread) {
-    if (options_.onread->callback && !options_.onread->callback(n, buffer)) {
+    if (options_.onread->callback && !options_.onread->callback(n, buffer))
       reading_ = false;  // stops reading, yet isPaused() stays false, as in Node
-      ++read_generation_;
-    }
     return;
   }
   if (flowing_ != true && listenerCount(events::data) == 0) {
     // Nobody consumes data yet: keep it (up to highWaterMark, then stop reading).
     unconsumed_.insert(unconsumed_.end(), data, data + n);
-    if (unconsumed_.size() >= high_water_mark_) {
-      reading_ = false;
-      ++read_generation_;
-    }
+    if (unconsumed_.size() >= high_water_mark_) reading_ = false;
     return;
   }
   emit_data(data, n);

@@ -5,7 +5,6 @@
 #include <asio/any_io_executor.hpp>
 #include <asio/io_context.hpp>
 #include <cstddef>
-#include <functional>
 #include <memory>
 #include <type_traits>
 

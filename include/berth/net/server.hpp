@@ -142,7 +142,8 @@ class Server : public EventEmitter, public std::enable_shared_from_this<Server> 
   void connection_closed();
   void linger_close(berth::Stream stream);
   void emit_close_if_drained();
-  void post(std::function<void()> f);
+  template <class F>
+  void post(F&& f);
   template <class Event, class... A>
   bool fire(const Event& event, A&&... args);
 

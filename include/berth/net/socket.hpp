@@ -302,6 +302,9 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   bool eof_ = false;
   std::vector<std::uint8_t> unconsumed_;  // read before anyone consumed data
   bool end_emitted_ = false;
+  // Bumped by destroy(): a readiness wait on a stream since closed (or replaced by a
+  // reconnect) is told apart from one on the current stream. Stopping reading needs no
+  // bump: a wait that finds reading_ false reads nothing.
   std::uint64_t read_generation_ = 0;
   std::optional<StringDecoder> decoder_;
   std::string decoded_;
