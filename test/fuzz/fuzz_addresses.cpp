@@ -29,21 +29,13 @@
 #include "berth/error.hpp"
 #include "berth/is_ip.hpp"
 #include "berth/socket_address.hpp"
+#include "check.hpp"
 
 namespace {
 
 using berth::net::BlockList;
 using berth::net::SocketAddress;
 using Bytes = std::array<std::uint8_t, 16>;
-
-[[noreturn]] void fail(const char* what) {
-  std::fprintf(stderr, "invariant broken: %s\n", what);
-  std::abort();
-}
-#define EXPECT(condition) \
-  do {                    \
-    if (!(condition)) fail(#condition); \
-  } while (0)
 
 std::optional<SocketAddress> make_address(std::string_view text, std::string_view family) {
   berth::net::SocketAddressOptions options;

@@ -25,17 +25,9 @@
 #include "berth/buffer.hpp"
 #include "berth/encoding.hpp"
 #include "berth/string_decoder.hpp"
+#include "check.hpp"
 
 namespace {
-
-[[noreturn]] void fail(const char* what) {
-  std::fprintf(stderr, "invariant broken: %s\n", what);
-  std::abort();
-}
-#define EXPECT(condition)               \
-  do {                                  \
-    if (!(condition)) fail(#condition); \
-  } while (0)
 
 constexpr berth::Encoding encodings[] = {berth::Encoding::utf8,      berth::Encoding::utf16le,
                                          berth::Encoding::base64,    berth::Encoding::base64url,

@@ -26,21 +26,14 @@
 #include <vector>
 
 #include "berth/net.hpp"
+#include "check.hpp"
 
 namespace {
 
 using namespace berth;
+using berth::fuzz::fail;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
-
-[[noreturn]] void fail(const char* what) {
-  std::fprintf(stderr, "invariant broken: %s\n", what);
-  std::abort();
-}
-#define EXPECT(condition)               \
-  do {                                  \
-    if (!(condition)) fail(#condition); \
-  } while (0)
 
 bool run_until(const std::function<bool()>& done, milliseconds limit) {
   auto& context = Loop::current().context();
