@@ -19,6 +19,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdint>
@@ -33,6 +34,7 @@
 #include <vector>
 
 #include "berth/net.hpp"
+#include "net_support.hpp"
 #include "support.hpp"
 
 namespace berth::node_test {
@@ -76,6 +78,15 @@ class Common {
     bool at_least;
     int calls = 0;
   };
+  // Defined before its users: g++ deduces its return type only once it has seen the body.
+  template <class F>
+  static auto wrap(F fn, std::shared_ptr<Counter> counter) {
+    return [fn = std::move(fn), counter](auto&&... args) mutable
+               -> decltype(fn(std::forward<decltype(args)>(args)...)) {
+      ++counter->calls;
+      return fn(std::forward<decltype(args)>(args)...);
+    };
+  }
 
  public:
   Common() = default;
@@ -164,22 +175,11 @@ class Common {
     counters_.push_back(c);
     return c;
   }
-  template <class F>
-  static auto wrap(F fn, std::shared_ptr<Counter> counter) {
-    return [fn = std::move(fn), counter](auto&&... args) mutable
-               -> decltype(fn(std::forward<decltype(args)>(args)...)) {
-      ++counter->calls;
-      return fn(std::forward<decltype(args)>(args)...);
-    };
-  }
-
   std::vector<std::shared_ptr<Counter>> counters_;
   berth::test::TempDir tmp_;
 };
 
-/// setTimeout(fn, ms) on the thread's loop, as Node's global.
-inline TimerPtr setTimeout(std::function<void()> fn, std::chrono::milliseconds delay) {
-  return berth::setTimeout(std::move(fn), delay);
-}
+// Node's global setTimeout is berth::setTimeout (a second one here would be ambiguous
+// in ports that use both namespaces).
 
 }  // namespace berth::node_test
