@@ -81,8 +81,9 @@ class Common {
   // Defined before its users: g++ deduces its return type only once it has seen the body.
   template <class F>
   static auto wrap(F fn, std::shared_ptr<Counter> counter) {
+    // declval, not fn(...): g++ 12 rejects the latter for an fn that captures by copy.
     return [fn = std::move(fn), counter](auto&&... args) mutable
-               -> decltype(fn(std::forward<decltype(args)>(args)...)) {
+               -> decltype(std::declval<F&>()(std::forward<decltype(args)>(args)...)) {
       ++counter->calls;
       return fn(std::forward<decltype(args)>(args)...);
     };
