@@ -27,7 +27,6 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <source_location>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -40,6 +39,20 @@
 namespace berth::node_test {
 
 using namespace std::chrono_literals;
+
+/// Where a mustCall was made. std::source_location needs __builtin_source_location,
+/// which clang 14 lacks; __builtin_FILE/__builtin_LINE in default arguments give the
+/// caller's place in both compilers.
+struct SourceLocation {
+  const char* file = "";
+  unsigned line_number = 0;
+  static constexpr SourceLocation current(const char* file = __builtin_FILE(),
+                                          unsigned line = __builtin_LINE()) noexcept {
+    return {file, line};
+  }
+  constexpr const char* file_name() const noexcept { return file; }
+  constexpr unsigned line() const noexcept { return line_number; }
+};
 
 /// What Node's assert.throws / common.expectsError compares: code, message and class
 /// name (any of them left empty is not compared).
@@ -97,27 +110,27 @@ class Common {
   /// common.mustCall(fn, exact): a callable that forwards to `fn` and must be called
   /// exactly `exact` times by the end of run().
   template <class F>
-  auto mustCall(F fn, int exact = 1, std::source_location at = std::source_location::current()) {
+  auto mustCall(F fn, int exact = 1, SourceLocation at = SourceLocation::current()) {
     return wrap(std::move(fn), add(at, exact, false));
   }
   /// common.mustCall(): a callable taking any arguments, to be called once.
-  auto mustCall(int exact = 1, std::source_location at = std::source_location::current()) {
+  auto mustCall(int exact = 1, SourceLocation at = SourceLocation::current()) {
     return mustCall([](auto&&...) {}, exact, at);
   }
   /// common.mustCallAtLeast(fn, minimum).
   template <class F>
-  auto mustCallAtLeast(F fn, int minimum = 1, std::source_location at = std::source_location::current()) {
+  auto mustCallAtLeast(F fn, int minimum = 1, SourceLocation at = SourceLocation::current()) {
     return wrap(std::move(fn), add(at, minimum, true));
   }
   /// common.mustNotCall(message): any call fails the test.
   auto mustNotCall(std::string message = "function should not have been called",
-                   std::source_location at = std::source_location::current()) {
+                   SourceLocation at = SourceLocation::current()) {
     std::string where = describe(at);
     return [message = std::move(message), where](auto&&...) { FAIL_CHECK(message << " (at " << where << ")"); };
   }
   /// common.mustSucceed(fn): a callback taking an Error first, which must be empty.
   template <class F>
-  auto mustSucceed(F fn, std::source_location at = std::source_location::current()) {
+  auto mustSucceed(F fn, SourceLocation at = SourceLocation::current()) {
     return mustCall(
         [fn = std::move(fn)](const Error& error, auto&&... rest) mutable {
           CHECK_FALSE(error);
@@ -125,11 +138,11 @@ class Common {
         },
         1, at);
   }
-  auto mustSucceed(std::source_location at = std::source_location::current()) {
+  auto mustSucceed(SourceLocation at = SourceLocation::current()) {
     return mustSucceed([](auto&&...) {}, at);
   }
   /// common.expectsError({code, message}): a callback to be called once with such an Error.
-  auto expectsError(Expected expected, int exact = 1, std::source_location at = std::source_location::current()) {
+  auto expectsError(Expected expected, int exact = 1, SourceLocation at = SourceLocation::current()) {
     return mustCall([expected = std::move(expected)](const Error& error) { check_error(error, expected); }, exact, at);
   }
 
@@ -168,10 +181,10 @@ class Common {
   }
 
  private:
-  static std::string describe(const std::source_location& at) {
+  static std::string describe(const SourceLocation& at) {
     return std::filesystem::path(at.file_name()).filename().string() + ":" + std::to_string(at.line());
   }
-  std::shared_ptr<Counter> add(const std::source_location& at, int expected, bool at_least) {
+  std::shared_ptr<Counter> add(const SourceLocation& at, int expected, bool at_least) {
     auto c = std::make_shared<Counter>(Counter{describe(at), expected, at_least});
     counters_.push_back(c);
     return c;
