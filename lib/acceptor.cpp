@@ -140,13 +140,21 @@ void Acceptor::listen_path(const ListenOptions& options, Error& error) {
 
 void Acceptor::listen_fd(const ListenOptions& options, Error& error) {
   int fd = *options.fd;
+  // Node listens only on a descriptor that is a TCP or Unix stream socket (its
+  // guessHandleType); anything else (a file, a datagram socket, a closed or negative
+  // descriptor) fails with `listen EINVAL: invalid argument`.
   sockaddr_storage storage{};
   socklen_t len = sizeof storage;
-  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&storage), &len) != 0) {
-    error = Error::from_system_described(std::error_code(errno, std::system_category()), "listen");
+  int type = 0;
+  socklen_t type_len = sizeof type;
+  bool stream_socket = fd >= 0 && ::getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &type_len) == 0 &&
+                       type == SOCK_STREAM &&
+                       ::getsockname(fd, reinterpret_cast<sockaddr*>(&storage), &len) == 0;
+  int family = storage.ss_family;
+  if (!stream_socket || (family != AF_INET && family != AF_INET6 && family != AF_UNIX)) {
+    error = Error::from_system_described(std::make_error_code(std::errc::invalid_argument), "listen");
     return;
   }
-  int family = storage.ss_family;
   std::error_code ec;
   acceptor_.assign(asio::generic::stream_protocol(family, family == AF_UNIX ? 0 : IPPROTO_TCP), fd, ec);
   if (!ec) acceptor_.listen(options.backlog > 0 ? options.backlog : 511, ec);

@@ -1,6 +1,7 @@
 #include "berth/connect.hpp"
 
 #include <cerrno>
+#include <cmath>
 #include <netdb.h>
 #include <sys/socket.h>
 
@@ -119,42 +120,73 @@ asio::awaitable<void> connect_once(Stream::socket_type& socket, const Attempt& a
   }
 }
 
+// JavaScript truthiness of a port-like value (Node checks `if (localPort)`).
+bool truthy(const PortValue& v) {
+  if (v.is_number()) {
+    double n = v.to_number();
+    return n != 0 && !std::isnan(n);
+  }
+  if (v.is_string()) return !std::get<std::string>(v.value()).empty();
+  if (v.is_bool()) return std::get<bool>(v.value());
+  return false;
+}
+
 }  // namespace
 
 bool getDefaultAutoSelectFamily() noexcept { return default_auto_select_family; }
 void setDefaultAutoSelectFamily(bool value) noexcept { default_auto_select_family = value; }
 int getDefaultAutoSelectFamilyAttemptTimeout() noexcept { return default_attempt_timeout_ms; }
 void setDefaultAutoSelectFamilyAttemptTimeout(int ms) {
-  if (ms < 0)
+  if (ms < 1)
     throw Error("ERR_OUT_OF_RANGE",
-                "The value of \"value\" is out of range. It must be >= 1. Received " + std::to_string(ms),
+                "The value of \"value\" is out of range. It must be >= 1 && <= 2147483647. Received " +
+                    std::to_string(ms),
                 ErrorKind::RangeError);
   default_attempt_timeout_ms = ms < 10 ? 10 : ms;
 }
 
+
 std::uint16_t validate_connect_options(const ConnectOptions& options) {
-  if (options.path) return 0;
-  if (options.localAddress && ip_family(*options.localAddress) == 0)
+  // Node's order: Socket.prototype.connect, then lookupAndConnect, then dns.lookup.
+  const PortValue& port = options.port;
+  if (port.is_undefined() && !options.path)
+    throw Error("ERR_MISSING_ARGS", "The \"options\" or \"port\" or \"path\" argument must be specified",
+                ErrorKind::TypeError);
+  if (options.path && !options.path->empty()) return 0;  // a pipe: nothing else is looked at
+  if (options.localAddress && !options.localAddress->empty() && ip_family(*options.localAddress) == 0)
     throw Error("ERR_INVALID_IP_ADDRESS", "Invalid IP address: " + *options.localAddress,
                 ErrorKind::TypeError);
-  if (options.localPort && !options.localPort->is_number())
+  if (options.localPort && truthy(*options.localPort) && !options.localPort->is_number())
     throw invalid_arg_type("options.localPort", "of type number", *options.localPort);
+  std::uint16_t valid_port = 0;
+  if (!port.is_undefined()) {  // an empty path with no port connects to port 0
+    if (!port.is_number() && !port.is_string())
+      throw invalid_arg_type("options.port", "one of type number or string", port);
+    valid_port = validate_port(port);
+  }
+  if (options.autoSelectFamilyAttemptTimeout) {
+    auto ms = options.autoSelectFamilyAttemptTimeout->count();
+    if (ms < 1 || ms > 2147483647)
+      throw Error("ERR_OUT_OF_RANGE",
+                  "The value of \"options.autoSelectFamilyAttemptTimeout\" is out of range. It must be >= 1 && "
+                  "<= 2147483647. Received " + std::to_string(ms),
+                  ErrorKind::RangeError);
+  }
+  // dns.lookup validates family and hints: only for a host name, and only when it is
+  // the lookup used (a custom lookup gets them as they are).
+  const std::string& host = options.host.empty() ? std::string("localhost") : options.host;
+  if (ip_family(host) != 0 || options.lookup) return valid_port;
   if (options.family != 0 && options.family != 4 && options.family != 6)
     throw Error("ERR_INVALID_ARG_VALUE",
                 "The property 'options.family' must be one of: 0, 4, 6. Received " +
                     std::to_string(options.family),
                 ErrorKind::TypeError);
-  if (options.hints & ~(AI_ADDRCONFIG | AI_V4MAPPED | AI_ALL))
+  if (options.hints != 0 && (options.hints & ~(AI_ADDRCONFIG | AI_V4MAPPED | AI_ALL)))
     throw Error("ERR_INVALID_ARG_VALUE",
-                "The argument 'hints' is invalid. Received " + std::to_string(options.hints),
+                "The argument 'hints' is invalid. Received " +
+                    std::to_string(static_cast<std::uint32_t>(options.hints)),
                 ErrorKind::TypeError);
-  const PortValue& port = options.port;
-  if (port.is_undefined())
-    throw Error("ERR_MISSING_ARGS", "The \"options\" or \"port\" or \"path\" argument must be specified",
-                ErrorKind::TypeError);
-  if (!port.is_number() && !port.is_string())
-    throw invalid_arg_type("options.port", "one of type number or string", port);
-  return validate_port(port);
+  return valid_port;
 }
 
 void default_lookup(const asio::any_io_executor& executor, const std::string& hostname,
@@ -217,7 +249,7 @@ asio::awaitable<Stream> connect(ConnectOptions options, Error& error) {
   HandleRef pending(executor);
   pending.activate();
 
-  if (options.path) {
+  if (options.path && !options.path->empty()) {  // Node: an empty path is no pipe
     try {
       Endpoint endpoint = make_unix_endpoint(*options.path, "connect");
       std::error_code ec;
@@ -243,7 +275,7 @@ asio::awaitable<Stream> connect(ConnectOptions options, Error& error) {
   bool auto_select = options.autoSelectFamily.value_or(getDefaultAutoSelectFamily());
   std::vector<LookupAddress> addresses;
   bool looked_up = false;
-  const std::string& host = options.host;
+  const std::string host = options.host.empty() ? std::string("localhost") : options.host;  // Node: host || 'localhost'
   if (int family = ip_family(host)) {
     addresses.push_back({host, family});
   } else {

@@ -134,32 +134,61 @@ HandleRef::HandleRef(const asio::any_io_executor& executor)
     : counter_(&counter_of(asio::query(executor, asio::execution::context))) {}
 
 HandleRef::HandleRef(HandleRef&& other) noexcept
-    : counter_(other.counter_), active_(other.active_), refd_(other.refd_) {
-  other.active_ = false;
+    : counter_(other.counter_),
+      activities_(other.activities_),
+      flag_(other.flag_),
+      refd_(other.refd_),
+      counted_(other.counted_) {
+  for (Activity* a = activities_; a; a = a->next_) a->owner_ = this;
+  other.activities_ = nullptr;
+  other.flag_ = false;
+  other.counted_ = false;
 }
 
 HandleRef& HandleRef::operator=(HandleRef&& other) noexcept {
   if (this != &other) {
-    deactivate();
+    detach_activities();
+    flag_ = false;
+    update();
     counter_ = other.counter_;
-    active_ = other.active_;
+    activities_ = other.activities_;
+    flag_ = other.flag_;
     refd_ = other.refd_;
-    other.active_ = false;
+    counted_ = other.counted_;
+    for (Activity* a = activities_; a; a = a->next_) a->owner_ = this;
+    other.activities_ = nullptr;
+    other.flag_ = false;
+    other.counted_ = false;
   }
   return *this;
 }
 
-HandleRef::~HandleRef() { deactivate(); }
+HandleRef::~HandleRef() {
+  detach_activities();
+  flag_ = false;
+  update();
+}
 
-void HandleRef::set(bool active, bool refd) noexcept {
-  bool counted = active_ && refd_;
-  bool counts = active && refd;
-  if (counted != counts) {
+// Activities outliving their handle (an operation still completing after its stream
+// was destroyed) end without touching it.
+void HandleRef::detach_activities() noexcept {
+  Activity* a = activities_;
+  while (a) {
+    Activity* next = a->next_;
+    a->owner_ = nullptr;
+    a->prev_ = a->next_ = nullptr;
+    a = next;
+  }
+  activities_ = nullptr;
+}
+
+void HandleRef::update() noexcept {
+  bool counts = refd_ && (flag_ || activities_ != nullptr);
+  if (counts != counted_) {
     if (counts) ++*counter_;
     else --*counter_;
+    counted_ = counts;
   }
-  active_ = active;
-  refd_ = refd;
 }
 
 }  // namespace berth

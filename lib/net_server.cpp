@@ -15,15 +15,42 @@
 namespace berth::net {
 namespace {
 
+// util.inspect of a string: single quotes unless the text holds one.
+std::string inspect_string(const std::string& s) {
+  if (s.find('\'') == std::string::npos) return "'" + s + "'";
+  return "\"" + s + "\"";
+}
+
 // util.inspect of the listen options a user set, for Node's ERR_INVALID_ARG_VALUE text.
+// (A JavaScript object prints its properties in the order they were set; a C++ struct
+// has no such order, so berth prints them in declaration order, defaults left out.)
 std::string inspect_options(const ListenOptions& o) {
   std::string out;
   auto add = [&](const std::string& kv) { out += (out.empty() ? "" : ", ") + kv; };
-  if (o.host) add("host: '" + *o.host + "'");
+  if (o.port) {
+    const PortValue& p = *o.port;
+    if (p.is_undefined()) add("port: undefined");
+    else if (p.is_null()) add("port: null");
+    else if (p.is_bool()) add(std::string("port: ") + (std::get<bool>(p.value()) ? "true" : "false"));
+    else if (p.is_string()) add("port: " + inspect_string(std::get<std::string>(p.value())));
+    else add("port: " + js_number_to_string(p.to_number()));
+  }
+  if (o.host) add("host: " + inspect_string(*o.host));
+  if (o.path) add("path: " + inspect_string(*o.path));
+  if (o.fd) add("fd: " + std::to_string(*o.fd));
   if (o.backlog != 511) add("backlog: " + std::to_string(o.backlog));
   if (o.exclusive) add("exclusive: true");
+  if (o.readableAll) add("readableAll: true");
+  if (o.writableAll) add("writableAll: true");
   if (o.ipv6Only) add("ipv6Only: true");
+  if (o.reusePort) add("reusePort: true");
   return out.empty() ? "{}" : "{ " + out + " }";
+}
+
+// Node's isPipeName: a string that does not read as a number >= 0 names a pipe.
+bool is_pipe_name(const std::string& s) {
+  double n = js_string_to_number(s);
+  return std::isnan(n) || n < 0;
 }
 
 }  // namespace
@@ -68,6 +95,7 @@ Server& Server::listen(std::function<void()> callback) {
 
 Server& Server::listen(PortValue port, std::function<void()> callback) {
   ListenOptions options;
+  // A PortValue is always a port (Node's listen('abc') is listen(std::string)).
   options.port = port.is_undefined() ? PortValue(0) : std::move(port);
   return listen(std::move(options), std::move(callback));
 }
@@ -90,10 +118,9 @@ Server& Server::listen(std::string path, std::function<void()> callback) {
 
 Server& Server::listen(std::string path, int backlog, std::function<void()> callback) {
   ListenOptions options;
-  // Node's isPipeName: a string that reads as a number is a port.
-  double n = js_string_to_number(path);
-  if (!path.empty() && !std::isnan(n)) options.port = path;
-  else options.path = std::move(path);
+  // Node's normalizeArgs: a string that reads as a number >= 0 (or is blank) is a port.
+  if (is_pipe_name(path)) options.path = std::move(path);
+  else options.port = std::move(path);
   options.backlog = backlog;
   return listen(std::move(options), std::move(callback));
 }
@@ -108,31 +135,38 @@ Server& Server::listen(Handle handle, int backlog, std::function<void()> callbac
 Server& Server::listen(ListenOptions options, std::function<void()> callback) {
   if (listening())
     throw Error("ERR_SERVER_ALREADY_LISTEN", "Listen method has been called more than once without closing.");
+  // Node adds the callback before it validates anything: it stays after a throw.
+  if (callback) once(events::listening, std::move(callback));
   berth::ListenOptions core;
   core.backlog = options.backlog > 0 ? options.backlog : 511;
   core.ipv6Only = options.ipv6Only;
   core.readableAll = options.readableAll;
   core.writableAll = options.writableAll;
   core.reusePort = options.reusePort;
-  if (options.fd) {
+  // Node's Server.prototype.listen, in its order: an fd >= 0; else a port that is set
+  // (undefined and null mean 0; a number or string is validated, so a bad port throws
+  // even beside a path); else a path that is a pipe name; else the options are invalid.
+  const PortValue* port = options.port ? &*options.port : nullptr;
+  bool tcp = false;
+  if (options.fd && *options.fd >= 0) {
     core.fd = options.fd;
-  } else if (options.path) {
+  } else if (port && (port->is_undefined() || port->is_null())) {
+    core.port = 0;
+    tcp = true;
+  } else if (port && (port->is_number() || port->is_string())) {
+    core.port = validate_port(*port, "options.port");
+    tcp = true;
+  } else if (options.path && is_pipe_name(*options.path)) {
     core.path = options.path;
-  } else if (options.port && options.port->is_bool()) {
-    // Node validates only number and string ports; anything else makes the options invalid.
-    throw Error("ERR_INVALID_ARG_VALUE",
-                std::string("The argument 'options' is invalid. Received { port: ") +
-                    (std::get<bool>(options.port->value()) ? "true" : "false") + " }",
-                ErrorKind::TypeError);
-  } else if (options.port) {
-    core.port = options.port->is_null() || options.port->is_undefined() ? 0 : validate_port(*options.port, "options.port");
-  } else {
+  } else if (!options.port && !options.path) {
     throw Error("ERR_INVALID_ARG_VALUE",
                 "The argument 'options' must have the property \"port\" or \"path\". Received " +
                     inspect_options(options),
                 ErrorKind::TypeError);
+  } else {
+    throw Error("ERR_INVALID_ARG_VALUE", "The argument 'options' is invalid. Received " + inspect_options(options),
+                ErrorKind::TypeError);
   }
-  if (callback) once(events::listening, std::move(callback));
   std::uint64_t generation = ++listen_generation_;
 
   if (options.signal) {
@@ -148,7 +182,8 @@ Server& Server::listen(ListenOptions options, std::function<void()> callback) {
     });
   }
 
-  if (!options.host || options.path || options.fd) {
+  // Node looks a host up only for a TCP listen, and only a non-empty one.
+  if (!tcp || !options.host || options.host->empty()) {
     bind(std::move(core), std::nullopt);  // synchronous: listening is true at once
     return *this;
   }

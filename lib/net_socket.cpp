@@ -109,7 +109,7 @@ Socket& Socket::connect(std::string path, std::function<void()> connectListener)
   ConnectOptions options;
   // Node's isPipeName: a string that reads as a number is a port.
   double n = js_string_to_number(path);
-  if (!path.empty() && !std::isnan(n) && n >= 0) options.port = path;
+  if (!std::isnan(n) && n >= 0) options.port = path;  // "" too: Number("") is 0
   else options.path = std::move(path);
   return connect(std::move(options), std::move(connectListener));
 }
@@ -132,12 +132,13 @@ Socket& Socket::connect(ConnectOptions options, std::function<void()> connectLis
   if (options.blockList) core.address_filter = block_list_filter(options.blockList);
   had_handle_ = true;
   connecting_ = true;  // Node leaves a socket whose connect() threw 'opening'
-  berth::validate_connect_options(core);  // throws synchronously, as Node does
+  // net.connect sets the timeout before it connects: a bad timeout throws first.
   if (options.timeout && options.timeout->count() < 0)
     throw Error("ERR_OUT_OF_RANGE",
                 "The value of \"msecs\" is out of range. It must be a non-negative finite number. Received " +
                     std::to_string(options.timeout->count()),
                 ErrorKind::RangeError);
+  berth::validate_connect_options(core);  // throws synchronously, as Node does
   if (options.timeout) setTimeout(*options.timeout);
   if (options.onread) options_.onread = options.onread;
 
@@ -235,6 +236,7 @@ void Socket::on_connected(berth::Stream stream) {
 void Socket::start_reading() {
   if (reading_ || !stream_ || destroyed_ || eof_) return;
   reading_ = true;
+  stream_->set_reading(true);  // keeps the loop alive while ref'd (see HandleRef's table)
   if (!read_armed_) arm_read();
 }
 
@@ -250,6 +252,15 @@ void Socket::arm_read() {
 }
 
 void Socket::on_readable(const std::error_code& wait_error, std::uint64_t generation) {
+  // Loop liveness: whatever stopped reading in here (EOF, onread returning false,
+  // highWaterMark with nobody consuming, a listener's pause()) stops the stream being
+  // active when this returns, as libuv's uv_read_stop does.
+  struct SyncReading {
+    Socket* s;
+    ~SyncReading() {
+      if (s->stream_) s->stream_->set_reading(s->reading_);
+    }
+  } sync_reading{this};
   read_armed_ = false;
   auto still_mine = [&] { return reading_ && generation == read_generation_ && stream_ && !destroyed_; };
   if (!still_mine()) {
@@ -358,6 +369,7 @@ void Socket::emit_end() {
 Socket& Socket::pause() {
   flowing_ = false;
   reading_ = false;  // a pending wait finds it so and reads nothing
+  if (stream_) stream_->set_reading(false);  // and the loop may end (HandleRef's table)
   return *this;
 }
 

@@ -20,10 +20,7 @@ Stream::Stream(const asio::any_io_executor& executor) : socket_(executor), handl
 
 Stream::Stream(socket_type&& socket)
     : socket_(std::move(socket)), handle_ref_(socket_.get_executor()) {
-  if (socket_.is_open()) {
-    handle_ref_.activate();
-    set_close_on_exec(socket_.native_handle());
-  }
+  if (socket_.is_open()) set_close_on_exec(socket_.native_handle());
 }
 
 Stream Stream::adopt(const asio::any_io_executor& executor, int fd) {
@@ -47,6 +44,7 @@ asio::awaitable<std::size_t> Stream::read_some(asio::mutable_buffer buffer) {
 }
 
 asio::awaitable<std::size_t> Stream::read_some(asio::mutable_buffer buffer, Error& error) {
+  HandleRef::Activity reading(handle_ref_);
   std::error_code ec;
   std::size_t n = co_await socket_.async_read_some(buffer, asio::redirect_error(asio::use_awaitable, ec));
   if (ec == asio::error::eof) ec.clear();
@@ -62,6 +60,7 @@ asio::awaitable<std::size_t> Stream::read_exactly(asio::mutable_buffer buffer) {
 }
 
 asio::awaitable<std::size_t> Stream::read_exactly(asio::mutable_buffer buffer, Error& error) {
+  HandleRef::Activity reading(handle_ref_);
   std::error_code ec;
   std::size_t n = co_await asio::async_read(socket_, buffer, asio::redirect_error(asio::use_awaitable, ec));
   if (ec == asio::error::eof) {

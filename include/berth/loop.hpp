@@ -63,10 +63,38 @@ class Loop {
 /// Runs the loop of this thread (Loop::current().run()).
 inline std::size_t run() { return Loop::current().run(); }
 
-/// A handle's share in keeping its loop alive: it counts while both active and
-/// ref'd. Acceptors, streams and timers embed one; user code rarely needs it.
+/// A handle's share in keeping its loop alive, by libuv's rule: a handle counts while it
+/// is both *active* and ref'd; a pending request (a write, a connect, a lookup) counts
+/// whatever the handle's ref says. Open is not alive: an idle connected socket lets
+/// run() return. Acceptors, streams and timers embed one; user code rarely needs it.
+///
+/// What is active, per state (pinned against Node v20, test/test_loop_alive.cpp):
+///
+/// | handle / state                                         | keeps run() going?        |
+/// |--------------------------------------------------------|---------------------------|
+/// | Timer armed / fired (not repeating) / closed           | yes / no / no             |
+/// | Acceptor, net::Server listening / closed               | yes / no                  |
+/// | Stream idle (open, no operation pending)               | no                        |
+/// | Stream with a read or wait_readable pending            | yes                       |
+/// | Stream with a write pending (a request)                | yes, even unref'd         |
+/// | connect() resolving or connecting (a request)          | yes, even unref'd         |
+/// | net::Socket connected and reading (flowing or not)     | yes                       |
+/// | net::Socket paused (pause(), pauseOnConnect)           | no                        |
+/// | net::Socket paused with a write in flight              | yes, until it completes   |
+/// | net::Socket ending: shutdown, then 'finish'            | no, once 'finish' ran     |
+/// | net::Socket after 'end' (EOF), allowHalfOpen or not    | no (reading stopped)      |
+/// | net::Socket whose onread callback returned false       | no (reading stopped)      |
+/// | net::Socket at highWaterMark with nobody consuming     | no (reading stopped)      |
+/// | net::Socket readable:false, or without a handle        | no                        |
+/// | net::Socket destroyed                                  | no                        |
+/// | any of the above unref()'d                             | only its pending requests |
+///
+/// Ready handlers and nextTick callbacks always run before run() returns.
 class HandleRef {
  public:
+  class Activity;
+  class Request;
+
   explicit HandleRef(const asio::any_io_executor& executor);
   HandleRef(const HandleRef&) = delete;
   HandleRef& operator=(const HandleRef&) = delete;
@@ -74,24 +102,99 @@ class HandleRef {
   HandleRef& operator=(HandleRef&& other) noexcept;
   ~HandleRef();
 
-  /// Marks the handle active (listening, open, armed).
-  void activate() noexcept { set(true, refd_); }
-  /// Marks the handle inactive (closed, disarmed).
-  void deactivate() noexcept { set(false, refd_); }
+  /// Marks the handle active (listening, reading, armed).
+  void activate() noexcept {
+    flag_ = true;
+    update();
+  }
+  /// Marks the handle inactive (closed, not reading, disarmed). Activities still
+  /// held keep it active until they end.
+  void deactivate() noexcept {
+    flag_ = false;
+    update();
+  }
   /// Lets the handle keep the loop alive (the default).
-  void ref() noexcept { set(active_, true); }
-  /// Stops the handle from keeping the loop alive.
-  void unref() noexcept { set(active_, false); }
+  void ref() noexcept {
+    refd_ = true;
+    update();
+  }
+  /// Stops the handle from keeping the loop alive (its pending requests still do).
+  void unref() noexcept {
+    refd_ = false;
+    update();
+  }
   /// Whether the handle is ref'd (whatever its activity).
   bool has_ref() const noexcept { return refd_; }
-  /// Whether the handle is active.
-  bool active() const noexcept { return active_; }
+  /// Whether the handle is active: activate()d, or an Activity is held on it.
+  bool active() const noexcept { return flag_ || activities_ != nullptr; }
+  /// A pending request on this handle's loop (see Request).
+  Request request() const noexcept;
 
  private:
-  void set(bool active, bool refd) noexcept;
+  friend class Activity;
+  void update() noexcept;
+  void detach_activities() noexcept;
   std::size_t* counter_;
-  bool active_ = false;
+  Activity* activities_ = nullptr;
+  bool flag_ = false;
   bool refd_ = true;
+  bool counted_ = false;
 };
+
+/// The handle is active while an Activity on it lives (e.g. a read in flight); several
+/// may overlap. Moving the handle carries its activities along; destroying the handle
+/// first leaves them harmless. Taking and dropping one is a few pointer updates.
+class HandleRef::Activity {
+ public:
+  explicit Activity(HandleRef& handle) noexcept : owner_(&handle), next_(handle.activities_) {
+    if (next_) next_->prev_ = this;
+    handle.activities_ = this;
+    handle.update();
+  }
+  Activity(Activity&& other) noexcept : owner_(other.owner_), prev_(other.prev_), next_(other.next_) {
+    if (owner_) {
+      if (prev_) prev_->next_ = this;
+      else owner_->activities_ = this;
+      if (next_) next_->prev_ = this;
+    }
+    other.owner_ = nullptr;
+    other.prev_ = other.next_ = nullptr;
+  }
+  Activity(const Activity&) = delete;
+  Activity& operator=(const Activity&) = delete;
+  Activity& operator=(Activity&&) = delete;
+  ~Activity() {
+    if (!owner_) return;
+    if (prev_) prev_->next_ = next_;
+    else owner_->activities_ = next_;
+    if (next_) next_->prev_ = prev_;
+    owner_->update();
+  }
+
+ private:
+  friend class HandleRef;
+  HandleRef* owner_;
+  Activity* prev_ = nullptr;
+  Activity* next_;
+};
+
+/// A pending request (libuv's uv_req_t: a write, a connect, a lookup): it keeps the
+/// loop alive while it lives, whether or not its handle is ref'd. A counter update.
+class HandleRef::Request {
+ public:
+  explicit Request(std::size_t* counter) noexcept : counter_(counter) { ++*counter_; }
+  Request(Request&& other) noexcept : counter_(other.counter_) { other.counter_ = nullptr; }
+  Request(const Request&) = delete;
+  Request& operator=(const Request&) = delete;
+  Request& operator=(Request&&) = delete;
+  ~Request() {
+    if (counter_) --*counter_;
+  }
+
+ private:
+  std::size_t* counter_;
+};
+
+inline HandleRef::Request HandleRef::request() const noexcept { return Request(counter_); }
 
 }  // namespace berth

@@ -2,6 +2,10 @@
 // berth::Stream: a connected TCP or Unix stream whose operations are awaitables.
 
 #include <asio/awaitable.hpp>
+#include <asio/associated_allocator.hpp>
+#include <asio/associated_cancellation_slot.hpp>
+#include <asio/associated_executor.hpp>
+#include <asio/async_result.hpp>
 #include <asio/buffer.hpp>
 #include <asio/generic/stream_protocol.hpp>
 #include <asio/redirect_error.hpp>
@@ -14,6 +18,31 @@
 #include "berth/loop.hpp"
 
 namespace berth {
+namespace detail {
+
+// Holds `guard` until an operation's handler has run, and keeps the handler's executor,
+// allocator and cancellation slot (Asio 1.22 has no asio::consign). Used with
+// use_awaitable handlers, which always carry an executor.
+template <class Handler, class Guard>
+struct GuardedHandler {
+  Handler handler;
+  Guard guard;
+
+  template <class... Args>
+  void operator()(Args&&... args) {
+    std::move(handler)(std::forward<Args>(args)...);
+  }
+  using executor_type = asio::associated_executor_t<Handler>;
+  executor_type get_executor() const noexcept { return asio::get_associated_executor(handler); }
+  using allocator_type = asio::associated_allocator_t<Handler>;
+  allocator_type get_allocator() const noexcept { return asio::get_associated_allocator(handler); }
+  using cancellation_slot_type = asio::associated_cancellation_slot_t<Handler>;
+  cancellation_slot_type get_cancellation_slot() const noexcept {
+    return asio::get_associated_cancellation_slot(handler);
+  }
+};
+
+}  // namespace detail
 
 /// A connected stream socket, TCP (IPv4/IPv6) or Unix domain, in one type.
 /// Every operation comes in two forms, as in Asio: one throws berth::Error, the
@@ -21,7 +50,9 @@ namespace berth {
 /// (wait_readable, write, try_read, try_write) also take a `std::error_code&`:
 /// those are Asio's own operations with nothing around them, for loops where every
 /// instruction counts; make a berth::Error from the code with Error::from_system.
-/// An open stream keeps its loop alive unless unref()'d.
+/// As a libuv stream, an open stream keeps its loop alive only while an operation is
+/// pending on it: a read or wait_readable while it is ref'd, a write whether or not it
+/// is (see HandleRef for the whole table). An idle open stream lets run() return.
 class Stream {
  public:
   using protocol_type = asio::generic::stream_protocol;
@@ -53,7 +84,15 @@ class Stream {
   asio::awaitable<void> wait_readable(Error& error);
   /// Asio's own wait: no coroutine frame of berth's around it.
   asio::awaitable<void> wait_readable(std::error_code& ec) {
-    return socket_.async_wait(socket_type::wait_read, asio::redirect_error(asio::use_awaitable, ec));
+    auto token = asio::redirect_error(asio::use_awaitable, ec);
+    return asio::async_initiate<decltype(token), void(std::error_code)>(
+        [this](auto handler) {
+          // Reading makes the stream active (libuv's uv_read_start) until the wait ends.
+          socket_.async_wait(socket_type::wait_read,
+                             detail::GuardedHandler<decltype(handler), HandleRef::Activity>{
+                                 std::move(handler), HandleRef::Activity(handle_ref_)});
+        },
+        token);
   }
 
   /// Reads what is available now without waiting; 0 with `would_block` set when
@@ -79,7 +118,15 @@ class Stream {
   /// Asio's own async_write: no coroutine frame of berth's around it.
   template <class ConstBufferSequence>
   asio::awaitable<std::size_t> write(const ConstBufferSequence& buffers, std::error_code& ec) {
-    return asio::async_write(socket_, buffers, asio::redirect_error(asio::use_awaitable, ec));
+    auto token = asio::redirect_error(asio::use_awaitable, ec);
+    return asio::async_initiate<decltype(token), void(std::error_code, std::size_t)>(
+        [this](auto handler, const ConstBufferSequence& b) {
+          // A write is a request (libuv's uv_write_t): it keeps the loop alive, ref'd or not.
+          asio::async_write(socket_, b,
+                            detail::GuardedHandler<decltype(handler), HandleRef::Request>{
+                                std::move(handler), handle_ref_.request()});
+        },
+        token, buffers);
   }
 
   /// Writes what the kernel takes now without waiting; returns the bytes taken.
@@ -125,12 +172,21 @@ class Stream {
   /// TCP_KEEPINTVL=1, as Node sets them (ignored on Unix sockets).
   void set_keep_alive(bool enable, unsigned initial_delay_seconds = 0) noexcept;
 
-  /// Lets the stream keep the loop alive (the default).
+  /// Lets the stream keep the loop alive while it reads (the default).
   void ref() noexcept { handle_ref_.ref(); }
-  /// Stops the stream from keeping the loop alive.
+  /// Stops the stream's reads from keeping the loop alive (pending writes still do).
   void unref() noexcept { handle_ref_.unref(); }
   /// Whether the stream is ref'd.
   bool has_ref() const noexcept { return handle_ref_.has_ref(); }
+  /// Whether the stream counts as active now (reading, or marked so by set_reading).
+  bool active() const noexcept { return handle_ref_.active(); }
+  /// For callers that wait on socket() directly, as the event layer does: marks the
+  /// stream reading (libuv's uv_read_start / uv_read_stop), which keeps the loop alive
+  /// while the stream is ref'd, or not reading. close() clears it.
+  void set_reading(bool reading) noexcept {
+    if (reading) handle_ref_.activate();
+    else handle_ref_.deactivate();
+  }
 
   /// The underlying Asio socket.
   socket_type& socket() noexcept { return socket_; }
@@ -138,8 +194,6 @@ class Stream {
   asio::any_io_executor get_executor() noexcept { return socket_.get_executor(); }
 
  private:
-  friend class Acceptor;
-  void opened() noexcept { handle_ref_.activate(); }
   bool is_tcp() const noexcept;
   // Success leaves an empty `error` untouched: an Error is large, and building and
   // moving one per operation was a sixth of an echo's instructions.
