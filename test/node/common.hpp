@@ -19,6 +19,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <asio/ip/address.hpp>
+#include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdint>
@@ -29,10 +31,12 @@
 #include <source_location>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "berth/net.hpp"
+#include "net_support.hpp"
 #include "support.hpp"
 
 namespace berth::node_test {
@@ -76,6 +80,27 @@ class Common {
     bool at_least;
     int calls = 0;
   };
+  // Defined before their users: mustCall's deduced return type needs wrap's.
+  static std::string describe(const std::source_location& at) {
+    return std::filesystem::path(at.file_name()).filename().string() + ":" + std::to_string(at.line());
+  }
+  std::shared_ptr<Counter> add(const std::source_location& at, int expected, bool at_least) {
+    auto c = std::make_shared<Counter>(Counter{describe(at), expected, at_least});
+    counters_.push_back(c);
+    return c;
+  }
+  template <class F>
+  static auto wrap(F fn, std::shared_ptr<Counter> counter) {
+    // invoke_result_t, not decltype(fn(...)): g++ 12 finds a lambda capturing a
+    // shared_ptr not invocable through the latter.
+    return [fn = std::move(fn), counter](auto&&... args) mutable
+               -> std::invoke_result_t<F&, decltype(args)...>
+      requires std::is_invocable_v<F&, decltype(args)...>
+    {
+      ++counter->calls;
+      return fn(std::forward<decltype(args)>(args)...);
+    };
+  }
 
  public:
   Common() = default;
@@ -156,30 +181,11 @@ class Common {
   }
 
  private:
-  static std::string describe(const std::source_location& at) {
-    return std::filesystem::path(at.file_name()).filename().string() + ":" + std::to_string(at.line());
-  }
-  std::shared_ptr<Counter> add(const std::source_location& at, int expected, bool at_least) {
-    auto c = std::make_shared<Counter>(Counter{describe(at), expected, at_least});
-    counters_.push_back(c);
-    return c;
-  }
-  template <class F>
-  static auto wrap(F fn, std::shared_ptr<Counter> counter) {
-    return [fn = std::move(fn), counter](auto&&... args) mutable
-               -> decltype(fn(std::forward<decltype(args)>(args)...)) {
-      ++counter->calls;
-      return fn(std::forward<decltype(args)>(args)...);
-    };
-  }
-
   std::vector<std::shared_ptr<Counter>> counters_;
   berth::test::TempDir tmp_;
 };
 
-/// setTimeout(fn, ms) on the thread's loop, as Node's global.
-inline TimerPtr setTimeout(std::function<void()> fn, std::chrono::milliseconds delay) {
-  return berth::setTimeout(std::move(fn), delay);
-}
+// Node's global setTimeout is berth::setTimeout (a second one here would make
+// unqualified calls ambiguous under `using namespace berth`).
 
 }  // namespace berth::node_test
