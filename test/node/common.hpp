@@ -189,3 +189,47 @@ class Common {
 // unqualified calls ambiguous under `using namespace berth`).
 
 }  // namespace berth::node_test
+
+// Added for the part-A ports (keep additions small and at the end).
+#include <dirent.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+namespace berth::node_test {
+
+/// The descriptor of this process's TCP socket with the given local and remote
+/// ports, found in /proc/self/fd; -1 if none. Node's tests spy on the handle's
+/// setNoDelay/setKeepAlive; a port reads the kernel's state of the socket instead.
+inline int tcp_fd(int local_port, int remote_port) {
+  auto port_of = [](const sockaddr_storage& a) -> int {
+    if (a.ss_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in&>(a).sin_port);
+    if (a.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6&>(a).sin6_port);
+    return -1;
+  };
+  int found = -1;
+  if (DIR* dir = ::opendir("/proc/self/fd")) {
+    while (dirent* entry = ::readdir(dir)) {
+      if (entry->d_name[0] == '.') continue;
+      const int fd = std::atoi(entry->d_name);
+      sockaddr_storage local{}, remote{};
+      socklen_t local_len = sizeof local, remote_len = sizeof remote;
+      if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_len) != 0) continue;
+      if (::getpeername(fd, reinterpret_cast<sockaddr*>(&remote), &remote_len) != 0) continue;
+      if (port_of(local) == local_port && port_of(remote) == remote_port) {
+        found = fd;
+        break;
+      }
+    }
+    ::closedir(dir);
+  }
+  return found;
+}
+
+/// getsockopt(fd, level, name) as an int (-1 on failure).
+inline int sockopt(int fd, int level, int name) {
+  int value = 0;
+  socklen_t len = sizeof value;
+  return ::getsockopt(fd, level, name, &value, &len) == 0 ? value : -1;
+}
+
+}  // namespace berth::node_test
