@@ -197,7 +197,7 @@ TEST_CASE("test-net-autoselectfamily", "[node]") {
   // The option can be disabled.
   {
     auto lookup = makeLookup(common, {"::1"}, {"127.0.0.1"});
-    auto ipv4Server = net::createServer([&common](const net::SocketPtr& socket) {
+    auto ipv4Server = net::createServer([](const net::SocketPtr& socket) {
       socket->on(net::events::data, [s = socket.get()](BufferView) {
         s->write("response-ipv4");
         s->end();
