@@ -19,6 +19,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <asio/ip/address.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>
 #include <chrono>
@@ -29,6 +30,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -49,10 +51,6 @@ struct SourceLocation {
   static constexpr SourceLocation current(const char* file = __builtin_FILE(),
                                           unsigned line = __builtin_LINE()) noexcept {
     return {file, line};
-  }
-  constexpr const char* file_name() const noexcept { return file; }
-  constexpr unsigned line() const noexcept { return line_number; }
-};
 
 /// What Node's assert.throws / common.expectsError compares: code, message and class
 /// name (any of them left empty is not compared).
@@ -91,12 +89,23 @@ class Common {
     bool at_least;
     int calls = 0;
   };
-  // Defined before its users: g++ deduces its return type only once it has seen the body.
+  // Defined before their users: mustCall's deduced return type needs wrap's.
+  static std::string describe(const SourceLocation& at) {
+    return std::filesystem::path(at.file_name()).filename().string() + ":" + std::to_string(at.line());
+  }
+  std::shared_ptr<Counter> add(const SourceLocation& at, int expected, bool at_least) {
+    auto c = std::make_shared<Counter>(Counter{describe(at), expected, at_least});
+    counters_.push_back(c);
+    return c;
+  }
   template <class F>
   static auto wrap(F fn, std::shared_ptr<Counter> counter) {
-    // declval, not fn(...): g++ 12 rejects the latter for an fn that captures by copy.
+    // invoke_result_t, not decltype(fn(...)): g++ 12 finds a lambda capturing a
+    // shared_ptr not invocable through the latter.
     return [fn = std::move(fn), counter](auto&&... args) mutable
-               -> decltype(std::declval<F&>()(std::forward<decltype(args)>(args)...)) {
+               -> std::invoke_result_t<F&, decltype(args)...>
+      requires std::is_invocable_v<F&, decltype(args)...>
+    {
       ++counter->calls;
       return fn(std::forward<decltype(args)>(args)...);
     };
@@ -181,19 +190,55 @@ class Common {
   }
 
  private:
-  static std::string describe(const SourceLocation& at) {
-    return std::filesystem::path(at.file_name()).filename().string() + ":" + std::to_string(at.line());
-  }
-  std::shared_ptr<Counter> add(const SourceLocation& at, int expected, bool at_least) {
-    auto c = std::make_shared<Counter>(Counter{describe(at), expected, at_least});
-    counters_.push_back(c);
-    return c;
-  }
   std::vector<std::shared_ptr<Counter>> counters_;
   berth::test::TempDir tmp_;
 };
 
-// Node's global setTimeout is berth::setTimeout (a second one here would be ambiguous
-// in ports that use both namespaces).
+// Node's global setTimeout is berth::setTimeout (a second one here would make
+// unqualified calls ambiguous under `using namespace berth`).
+
+}  // namespace berth::node_test
+
+// Added for the part-A ports (keep additions small and at the end).
+#include <dirent.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+namespace berth::node_test {
+
+/// The descriptor of this process's TCP socket with the given local and remote
+/// ports, found in /proc/self/fd; -1 if none. Node's tests spy on the handle's
+/// setNoDelay/setKeepAlive; a port reads the kernel's state of the socket instead.
+inline int tcp_fd(int local_port, int remote_port) {
+  auto port_of = [](const sockaddr_storage& a) -> int {
+    if (a.ss_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in&>(a).sin_port);
+    if (a.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6&>(a).sin6_port);
+    return -1;
+  };
+  int found = -1;
+  if (DIR* dir = ::opendir("/proc/self/fd")) {
+    while (dirent* entry = ::readdir(dir)) {
+      if (entry->d_name[0] == '.') continue;
+      const int fd = std::atoi(entry->d_name);
+      sockaddr_storage local{}, remote{};
+      socklen_t local_len = sizeof local, remote_len = sizeof remote;
+      if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_len) != 0) continue;
+      if (::getpeername(fd, reinterpret_cast<sockaddr*>(&remote), &remote_len) != 0) continue;
+      if (port_of(local) == local_port && port_of(remote) == remote_port) {
+        found = fd;
+        break;
+      }
+    }
+    ::closedir(dir);
+  }
+  return found;
+}
+
+/// getsockopt(fd, level, name) as an int (-1 on failure).
+inline int sockopt(int fd, int level, int name) {
+  int value = 0;
+  socklen_t len = sizeof value;
+  return ::getsockopt(fd, level, name, &value, &len) == 0 ? value : -1;
+}
 
 }  // namespace berth::node_test
