@@ -52,6 +52,7 @@ class RefCountService : public asio::execution_context::service {
     std::vector<std::shared_ptr<EventEmitter>> alive;
     while (detail::LiveLink* link = live) {
       if (auto emitter = link->emitter.lock()) alive.push_back(std::move(emitter));
+      link->held.reset();  // `alive` holds it now
       link->unlink();
     }
     for (auto& emitter : alive) emitter->removeAllListeners();

@@ -73,6 +73,9 @@ SocketPtr Socket::create(SocketOptions options, Loop& loop) {
     if (signal.aborted()) {
       socket->destroy(signal.reason());
     } else {
+      // As in Node, where the signal's listener keeps the socket reachable: a socket
+      // waiting on its signal lives until it closes, whoever else holds it.
+      socket->live_.hold(socket);
       std::weak_ptr<Socket> weak = socket;
       socket->abort_listener_ = signal.onAbort([weak, signal] {
         if (auto s = weak.lock()) s->destroy(signal.reason());
@@ -153,6 +156,7 @@ Socket& Socket::connect(ConnectOptions options, std::function<void()> connectLis
     unconsumed_.clear();  // the flowing state (resume()/pause()) carries over, as in Node
   }
   if (connectListener) once(events::connect, std::move(connectListener));
+  live_.hold(shared_from_this());  // until 'close', whoever else holds it
   connecting_ = true;
   attempted_.clear();
   std::uint64_t generation = ++connect_generation_;
@@ -211,6 +215,7 @@ Socket& Socket::connect(ConnectOptions options, std::function<void()> connectLis
 
 void Socket::attach(berth::Stream stream) {
   had_handle_ = true;
+  live_.hold(shared_from_this());  // until 'close', whoever else holds it
   stream_.emplace(std::move(stream));
   remote_cache_ = stream_->remote_address();
   if (want_ref_ && !*want_ref_) stream_->unref();
@@ -703,6 +708,7 @@ void Socket::finish_close(std::deque<PendingWrite> failed, bool never_connected,
     server_ = nullptr;
     // Listeners often capture the socket: release them so nothing cycles.
     removeAllListeners();
+    live_.release();  // the caller still holds this socket
   }
 }
 

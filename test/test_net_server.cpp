@@ -367,3 +367,48 @@ TEST_CASE("destroying a loop releases listeners that capture their own server or
   CHECK(client_seen.expired());
   CHECK(idle_seen.expired());
 }
+
+TEST_CASE("an accepted socket nobody holds stays open until it closes, as Node's handle does", "[net][server]") {
+  // Node v20: a paused accepted socket whose object nobody keeps is still connected (its
+  // handle is open); the client sees no 'end', and the server counts it.
+  std::weak_ptr<net::Socket> accepted;
+  net::SocketPtr client;
+  bool client_ended = false;
+  std::size_t counted = 0;
+  auto server = net::createServer({.pauseOnConnect = true}, [&](const net::SocketPtr& c) { accepted = c; });
+  server->listen(0, "127.0.0.1", [&] {
+    client = net::connect(server->address()->port, "127.0.0.1");
+    client->on(net::events::end, [&] { client_ended = true; });
+    client->on(net::events::connect, [&] {
+      client->write("still there?");
+      berth::setTimeout([&] {
+        server->getConnections([&](const Error&, std::size_t n) {
+          counted = n;
+          CHECK_FALSE(accepted.expired());
+          if (auto s = accepted.lock()) s->destroy();
+          client->destroy();
+          server->close();
+        });
+      }, std::chrono::milliseconds(100));
+    });
+  });
+  run_loop();
+  CHECK(counted == 1);
+  CHECK_FALSE(client_ended);
+}
+
+TEST_CASE("a socket waiting on its AbortSignal lives until it closes, as Node's does", "[net][abort]") {
+  // Node v20: the signal's listener keeps the socket reachable; aborting it later
+  // emits 'error' (AbortError) and 'close' (undefined: it never had a handle, which
+  // berth's bool spells false) although nobody kept the socket.
+  AbortController controller;
+  std::vector<std::string> seen;
+  {
+    auto socket = net::Socket::create({.signal = controller.signal()});
+    socket->on(net::events::error, [&](const Error& e) { seen.push_back("error " + e.code); });
+    socket->on(net::events::close, [&](bool hadError) { seen.push_back(hadError ? "close true" : "close false"); });
+  }
+  berth::setTimeout([&] { controller.abort(); }, std::chrono::milliseconds(10));
+  run_loop();
+  CHECK(seen == std::vector<std::string>{"error ABORT_ERR", "close false"});
+}

@@ -25,10 +25,18 @@ struct LiveLink {
   void link(asio::io_context& context, std::weak_ptr<EventEmitter> emitter);
   void unlink() noexcept;
 
+  /// Keeps the emitter alive while its handle is open, as libuv's list of open handles
+  /// keeps a Node socket reachable when no JavaScript object refers to it any more. The
+  /// io_context's shutdown lets go too.
+  void hold(std::shared_ptr<EventEmitter> self) noexcept { held = std::move(self); }
+  /// Lets go of hold(). It may destroy the emitter, and with it this link: call it last.
+  void release() noexcept { held.reset(); }
+
   LiveLink* prev = nullptr;
   LiveLink* next = nullptr;
   LiveLink** head = nullptr;  // the list's first-member pointer, null when not linked
   std::weak_ptr<EventEmitter> emitter;
+  std::shared_ptr<EventEmitter> held;  // set between hold() and release()
 };
 
 }  // namespace berth::detail

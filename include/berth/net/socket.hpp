@@ -34,8 +34,9 @@ class Server;
 class Socket;
 class BlockList;
 
-/// A shared handle to a Socket. A socket stays alive while it has I/O in flight,
-/// whoever holds it, and until its 'close' event; its listeners are released then.
+/// A shared handle to a Socket. As in Node, a socket with a handle (connecting,
+/// connected or accepted) stays alive until its 'close' event, whoever holds it;
+/// its listeners are released then.
 using SocketPtr = std::shared_ptr<Socket>;
 
 /// The `onread` option: read into the caller's buffer and hand it to `callback`
