@@ -133,7 +133,7 @@ rm -f "$root/root/berth.bundle"
 say "running: bash test/run-all.sh (as root, in the fresh root)"
 status=0
 chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-  TERM="${TERM:-dumb}" LANG=C.UTF-8 ${BERTH_SKIP_FUZZ:+BERTH_SKIP_FUZZ=$BERTH_SKIP_FUZZ} \
+  TERM="${TERM:-dumb}" ${BERTH_SKIP_FUZZ:+BERTH_SKIP_FUZZ=$BERTH_SKIP_FUZZ} \
   bash -c 'cd /root/berth && bash test/run-all.sh' || status=$?
 if [ "$status" -eq 0 ]; then
   say "PASSED: bash test/run-all.sh on a fresh Debian 12 root, commit $commit"

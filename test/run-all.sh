@@ -37,11 +37,10 @@ install_missing() {
 
 # Every program the build and the tests call that a bare Debian 12 does not have:
 # compilers and build tools, the libraries, clang's sanitizer and libFuzzer runtimes
-# (libclang-rt-14-dev), git (FetchContent in the packaging tests), iproute2 (ss, which
-# conformance.server-backlog runs to read a listener's backlog) and ca-certificates for
-# npm's download of Node v20 below.
+# (libclang-rt-14-dev), iproute2 (ss, which conformance.server-backlog runs to read a
+# listener's backlog) and ca-certificates for npm's download of Node v20 below.
 packages=(build-essential cmake ninja-build pkg-config libasio-dev catch2 libspdlog-dev
-          clang libclang-rt-14-dev valgrind libuv1-dev git iproute2 ca-certificates)
+          clang libclang-rt-14-dev valgrind libuv1-dev iproute2 ca-certificates)
 node_major() { "$1" --version 2>/dev/null | sed -n 's/^v\([0-9]*\)\..*/\1/p'; }
 system_node=$(command -v node || true)
 # npm fetches Node v20 when the node on the PATH is not v20. Debian's npm comes with
