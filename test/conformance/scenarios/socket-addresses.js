@@ -2,7 +2,9 @@
 // conformance: sort-by-tag
 // Address properties before connecting, once connected (both ends) and after 'close';
 // 'lookup' for a host name (family a number), none for an IP literal; net.connect(port)
-// goes to localhost.
+// goes to localhost. (Both look up with family 4: localhost is 127.0.0.1 under every
+// ordinary /etc/hosts, while with family 0 it can also be ::1, first, refused by the
+// 127.0.0.1 server.)
 const { line, socketAddress, net } = require('../trace');
 
 const props = (s) => `remoteAddress=${s.remoteAddress} remotePort=${s.remotePort} remoteFamily=${s.remoteFamily} ` +
@@ -16,7 +18,7 @@ const server = net.createServer((c) => {
 });
 server.listen(0, '127.0.0.1', () => {
   port = server.address().port;
-  const c = net.connect({ port, host: 'localhost' });
+  const c = net.connect({ port, host: 'localhost', family: 4 });
   line('client before connect', props(c));
   c.on('lookup', (e, address, family, host) => line('client lookup', e, address, typeof family, family, host));
   c.on('connect', () => line('client connect', props(c)));
@@ -28,7 +30,7 @@ server.listen(0, '127.0.0.1', () => {
 });
 
 function byDefault() {
-  const c = net.connect(port);
+  const c = net.connect({ port, family: 4 });
   c.on('lookup', (e, address, family, host) => line('default lookup', e, address, family, host));
   c.on('connect', () => line('default connect', `remoteAddress=${c.remoteAddress}`));
   c.resume();
