@@ -419,7 +419,10 @@ bool Socket::read_impl(std::optional<std::size_t> size, std::optional<Buffer>* r
     need_readable_ = length_ <= readable_high_water_mark_;
     return false;
   }
-  std::vector<std::uint8_t> chunk;
+  // The flow reuses the capacity of its last chunk: a paused-and-resumed pipe (or any
+  // flow through the buffer) does not allocate for every chunk.
+  std::vector<std::uint8_t> chunk = result ? std::vector<std::uint8_t>() : std::move(spare_);
+  chunk.clear();
   std::size_t bytes = decoder_ ? utf8_prefix_bytes(unconsumed_, n) : n;
   if (bytes >= unconsumed_.size()) {
     chunk.swap(unconsumed_);
@@ -437,7 +440,12 @@ bool Socket::read_impl(std::optional<std::size_t> size, std::optional<Buffer>* r
     if ((!size || *size != n) && eof_) end_readable();
   }
   if (!close_emitted_ && !errored_) fire(events::data, BufferView(chunk));
-  if (result) *result = Buffer(std::move(chunk));
+  if (result) {
+    *result = Buffer(std::move(chunk));
+  } else if (chunk.capacity() > spare_.capacity() && chunk.capacity() <= 4 * readable_high_water_mark_ + 64 * 1024) {
+    chunk.clear();
+    spare_.swap(chunk);
+  }
   return true;
 }
 

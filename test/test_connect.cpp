@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 
 #include "berth/acceptor.hpp"
+#include "berth/net.hpp"
+#include "net_support.hpp"
 #include "support.hpp"
 
 using berth::Acceptor;
@@ -273,4 +275,31 @@ TEST_CASE("a connect that made a single attempt reports that attempt's error its
       CHECK(error.errors.empty());
     }
   });
+}
+
+// The event layer: the socket's 'error' carries the AggregateError, then 'close' (true).
+TEST_CASE("net::Socket emits the AggregateError of a connect whose every address failed", "[connect][net]") {
+  berth::Loop& loop = berth::Loop::current();
+  std::uint16_t port = closed_port(loop.get_executor());
+  std::vector<std::string> trace;
+  berth::net::ConnectOptions options{.port = port, .host = "localhost"};
+  options.autoSelectFamily = true;
+  options.lookup = [](const std::string&, const berth::LookupOptions&, berth::LookupCallback cb) {
+    cb(Error{}, {{"::1", 6}, {"127.0.0.1", 4}});
+  };
+  auto s = berth::net::Socket::create({}, loop);
+  s->connect(options);
+  s->on(berth::net::events::error, [&](const Error& e) {
+    std::string line = "error " + std::string(e.kind == berth::ErrorKind::AggregateError ? "AggregateError" : "other") +
+                       " " + e.code + " [" + e.message + "]";
+    for (const auto& inner : e.errors) line += " | " + inner.message;
+    trace.push_back(line);
+  });
+  s->on(berth::net::events::close, [&](bool had_error) { trace.push_back(had_error ? "close true" : "close false"); });
+  berth::test::run_loop();
+  const std::string p = std::to_string(port);
+  CHECK(trace == std::vector<std::string>{"error AggregateError ECONNREFUSED [] | connect ECONNREFUSED ::1:" + p +
+                                              " | connect ECONNREFUSED 127.0.0.1:" + p,
+                                          "close true"});
+  CHECK(s->autoSelectFamilyAttemptedAddresses() == std::vector<std::string>{"::1:" + p, "127.0.0.1:" + p});
 }

@@ -409,6 +409,7 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   // once setEncoding() was called), its length as Node counts it, and the flags that
   // schedule 'readable' and the flow.
   std::vector<std::uint8_t> unconsumed_;
+  std::vector<std::uint8_t> spare_;  // an emptied buffer kept for its capacity
   std::size_t length_ = 0;
   std::size_t readable_high_water_mark_;
   bool readable_listening_ = false;
