@@ -20,7 +20,7 @@ server.listen(0, '127.0.0.1', () => {
     let chunk;
     while ((chunk = c.read(4)) !== null) {
       line('read(4)', JSON.stringify(String(chunk)), `readableLength=${c.readableLength}`);
-      if (!unshifted && String(chunk) === 'abcd') {
+      if (!unshifted && String(chunk) === '89ab') {
         unshifted = true;
         c.unshift(Buffer.from('XY'));
         line('unshift', `readableLength=${c.readableLength}`);
