@@ -37,12 +37,18 @@ Error invalid_arg_type(const std::string& property, const std::string& expected,
                ErrorKind::TypeError);
 }
 
-// Node puts the first family it saw first, then alternates families.
+// Node puts the first family it saw first, then alternates families; it tries each
+// IP once (a lookup answering the same address twice makes a single attempt).
 std::vector<LookupAddress> interleave(const std::vector<LookupAddress>& addresses) {
   if (addresses.empty()) return {};
   std::vector<LookupAddress> first, second, out;
   int first_family = addresses.front().family;
-  for (const auto& a : addresses) (a.family == first_family ? first : second).push_back(a);
+  for (const auto& a : addresses) {
+    auto& group = a.family == first_family ? first : second;
+    bool seen = false;
+    for (const auto& b : group) seen = seen || b.address == a.address;
+    if (!seen) group.push_back(a);
+  }
   for (std::size_t i = 0; i < std::max(first.size(), second.size()); ++i) {
     if (i < first.size()) out.push_back(first[i]);
     if (i < second.size()) out.push_back(second[i]);
@@ -321,6 +327,9 @@ asio::awaitable<Stream> connect(ConnectOptions options, Error& error) {
       std::chrono::milliseconds(getDefaultAutoSelectFamilyAttemptTimeout()));
   if (attempt_timeout < std::chrono::milliseconds(10)) attempt_timeout = std::chrono::milliseconds(10);
   bool multiple = addresses.size() > 1;
+  // Every attempt's error, in order: with several addresses Node reports them all
+  // in one AggregateError (NodeAggregateError: code of the first, empty message).
+  std::vector<Error> attempt_errors;
   for (std::size_t i = 0; i < addresses.size(); ++i) {
     Attempt attempt{addresses[i], port};
     bool last = i + 1 == addresses.size();
@@ -330,6 +339,7 @@ asio::awaitable<Stream> connect(ConnectOptions options, Error& error) {
       // As Node v23: a blocked address is a failed attempt, and the next one is tried.
       if (Error refused = options.address_filter(attempt.target.address, attempt.target.family)) {
         error = std::move(refused);
+        attempt_errors.push_back(error);
         if (multiple && options.observers.attempt_failed)
           options.observers.attempt_failed(attempt.target.address, port, attempt.target.family, error);
         continue;
@@ -348,6 +358,7 @@ asio::awaitable<Stream> connect(ConnectOptions options, Error& error) {
           options.observers.attempt_timeout(attempt.target.address, port, attempt.target.family);
         error = Error::from_system(std::make_error_code(std::errc::timed_out), "connect",
                                    attempt.target.address, port);
+        attempt_errors.push_back(error);
         continue;
       }
     } else {
@@ -362,9 +373,11 @@ asio::awaitable<Stream> connect(ConnectOptions options, Error& error) {
       co_return stream;
     }
     error = attempt_error;
+    attempt_errors.push_back(attempt_error);
     if ((multiple || looked_up) && options.observers.attempt_failed)
       options.observers.attempt_failed(attempt.target.address, port, attempt.target.family, attempt_error);
   }
+  if (multiple && !attempt_errors.empty()) error = Error::aggregate(std::move(attempt_errors));
   std::error_code ignored;
   socket.close(ignored);
   co_return Stream(executor);

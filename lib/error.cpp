@@ -73,6 +73,15 @@ Error Error::aborted() {
   return e;
 }
 
+Error Error::aggregate(std::vector<Error> errors) {
+  Error e;
+  e.kind = ErrorKind::AggregateError;
+  // Node's NodeAggregateError sets `code` from the first error and passes no message.
+  if (!errors.empty()) e.code = errors.front().code;
+  e.errors = std::move(errors);
+  return e;
+}
+
 std::string errno_name(int n) {
   if (const char* name = strerrorname_np(n)) return name;
   return "UNKNOWN";

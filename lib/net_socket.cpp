@@ -3,6 +3,7 @@
 #include <asio/co_spawn.hpp>
 #include <asio/post.hpp>
 #include <asio/this_coro.hpp>
+#include <algorithm>
 #include <array>
 #include <cmath>
 
@@ -50,7 +51,10 @@ void Socket::post(F&& f) {
 }
 
 Socket::Socket(PrivateTag, Loop& loop, SocketOptions options)
-    : loop_(&loop), options_(std::move(options)), high_water_mark_(options_.highWaterMark) {}
+    : loop_(&loop),
+      options_(std::move(options)),
+      high_water_mark_(options_.highWaterMark),
+      readable_high_water_mark_(options_.highWaterMark) {}
 
 Socket::~Socket() = default;
 
@@ -154,6 +158,7 @@ Socket& Socket::connect(ConnectOptions options, std::function<void()> connectLis
     sent_ = queued_total_ = 0;
     queued_length_ = 0;
     unconsumed_.clear();  // the flowing state (resume()/pause()) carries over, as in Node
+    length_ = 0;
   }
   if (connectListener) once(events::connect, std::move(connectListener));
   live_.hold(shared_from_this());  // until 'close', whoever else holds it
@@ -233,16 +238,30 @@ void Socket::on_connected(berth::Stream stream) {
   }
   flush();
   maybe_finish();
-  if (options_.readable && flowing_ != false) start_reading();
+  if (options_.readable && (flowing_ != false || read_wanted_)) start_reading();
 }
 
 // ---- reading -------------------------------------------------------------
+//
+// The readable side follows Node's stream.Readable state machine (ReadableState's
+// length, flowing, needReadable, emittedReadable, readableListening, resumeScheduled,
+// kPaused), with one shortcut kept for speed: in flowing mode with an empty buffer a
+// chunk goes straight from the read buffer to the 'data' listeners, as Node's
+// addChunk does, without being copied or allocated.
 
 void Socket::start_reading() {
+  if (!stream_) read_wanted_ = true;  // Node's _read waits for 'connect'
   if (reading_ || !stream_ || destroyed_ || eof_) return;
   reading_ = true;
   stream_->set_reading(true);  // keeps the loop alive while ref'd (see HandleRef's table)
   if (!read_armed_) arm_read();
+}
+
+// uv_read_stop: a wait still pending finds reading_ false and reads nothing, and the
+// stream stops keeping the loop alive at once.
+void Socket::stop_reading() {
+  reading_ = false;
+  if (stream_) stream_->set_reading(false);
 }
 
 // Reading is a readiness callback, as libuv's uv_read_start, rather than a coroutine:
@@ -314,13 +333,15 @@ void Socket::on_chunk(const std::uint8_t* data, std::size_t n, std::span<std::ui
       reading_ = false;  // stops reading, yet isPaused() stays false, as in Node
     return;
   }
-  if (flowing_ != true && listenerCount(events::data) == 0) {
-    // Nobody consumes data yet: keep it (up to highWaterMark, then stop reading).
-    unconsumed_.insert(unconsumed_.end(), data, data + n);
-    if (unconsumed_.size() >= high_water_mark_) reading_ = false;
+  // Node's addChunk: flowing with nothing buffered, the chunk is emitted as it is (with
+  // no 'data' listener while flowing, Node drops it too). A listener added with
+  // once()/prependListener() before any resume() is served the same way.
+  if (unconsumed_.empty() &&
+      (flowing_ == true || (!flowing_ && !readable_listening_ && listenerCount(events::data) > 0))) {
+    emit_data(data, n);
     return;
   }
-  emit_data(data, n);
+  push_chunk(data, n);
 }
 
 void Socket::emit_data(const std::uint8_t* data, std::size_t n) {
@@ -333,11 +354,178 @@ void Socket::emit_data(const std::uint8_t* data, std::size_t n) {
   }
 }
 
-void Socket::deliver_unconsumed() {
-  if (unconsumed_.empty()) return;
-  std::vector<std::uint8_t> chunk;
-  chunk.swap(unconsumed_);
-  emit_data(chunk.data(), chunk.size());
+void Socket::buffer_append(const std::uint8_t* data, std::size_t n) {
+  unconsumed_.insert(unconsumed_.end(), data, data + n);
+  length_ += decoder_ ? js_length(std::string_view(reinterpret_cast<const char*>(data), n)) : n;
+}
+
+// Node's push(chunk) of a chunk that is not emitted at once: buffered (decoded first),
+// 'readable' scheduled when awaited, and reading stops at the high water mark
+// (push() returning false makes Node's socket call readStop()).
+void Socket::push_chunk(const std::uint8_t* data, std::size_t n) {
+  if (decoder_) {
+    decoded_.clear();
+    decoder_->write(BufferView(data, n), decoded_);
+    if (decoded_.empty()) return;  // half a character: nothing to add yet
+    buffer_append(reinterpret_cast<const std::uint8_t*>(decoded_.data()), decoded_.size());
+  } else {
+    buffer_append(data, n);
+  }
+  // Flowing with data already buffered (a resume() not yet run, an unshift()): the
+  // flow that 'readable' scheduling runs delivers it.
+  if (need_readable_ || flowing_ == true) emit_readable();
+  if (length_ >= readable_high_water_mark_) stop_reading();
+}
+
+std::size_t Socket::how_much_to_read(std::optional<std::size_t> size) const noexcept {
+  if (size && *size == 0) return 0;
+  if (length_ == 0 && eof_) return 0;
+  if (!size) return length_;  // Node's flowing mode takes one chunk: berth keeps one
+  if (*size <= length_) return *size;
+  return eof_ ? length_ : 0;
+}
+
+namespace {
+
+// The bytes of the longest prefix of UTF-8 `text` holding `units` UTF-16 code units;
+// a character needing two units is not split.
+std::size_t utf8_prefix_bytes(const std::vector<std::uint8_t>& text, std::size_t units) {
+  std::size_t i = 0, taken = 0;
+  while (i < text.size() && taken < units) {
+    unsigned char c = text[i];
+    std::size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    if ((c & 0xC0) != 0x80) taken += c >= 0xF0 ? 2 : 1;
+    i = std::min(text.size(), i + len);
+  }
+  return i;
+}
+
+// Node's computeNewHighWaterMark: the next power of two, at most 1 GiB.
+std::size_t new_high_water_mark(std::size_t n) {
+  constexpr std::size_t max = std::size_t{1} << 30;
+  if (n > max)
+    throw Error("ERR_OUT_OF_RANGE",
+                "The value of \"size\" is out of range. It must be <= 1GiB. Received " + std::to_string(n),
+                ErrorKind::RangeError);
+  std::size_t hwm = 1;
+  while (hwm < n) hwm <<= 1;
+  return hwm;
+}
+
+}  // namespace
+
+// Node's Readable.prototype.read(n). `result`, when given, receives what was taken
+// (the public read()); the flow passes none. True if data was taken (and emitted).
+bool Socket::read_impl(std::optional<std::size_t> size, std::optional<Buffer>* result) {
+  if (size && *size > readable_high_water_mark_) readable_high_water_mark_ = new_high_water_mark(*size);
+  if (!size || *size != 0) emitted_readable_ = false;
+  // read(0) with enough buffered (or at the end): just schedule 'readable' or 'end'.
+  if (size == std::size_t{0} && need_readable_ &&
+      ((readable_high_water_mark_ != 0 ? length_ >= readable_high_water_mark_ : length_ > 0) || eof_)) {
+    if (length_ == 0 && eof_) end_readable();
+    else emit_readable();
+    return false;
+  }
+  std::size_t n = how_much_to_read(size);
+  if (n == 0 && eof_) {
+    if (length_ == 0) end_readable();
+    return false;
+  }
+  // Read more from the kernel while below the high water mark.
+  bool do_read = need_readable_ || length_ == 0 || length_ - n < readable_high_water_mark_;
+  if (eof_ || reading_ || destroyed_ || errored_) do_read = false;
+  if (do_read) {
+    if (length_ == 0) need_readable_ = true;
+    start_reading();
+  }
+  if (n == 0) {
+    need_readable_ = length_ <= readable_high_water_mark_;
+    return false;
+  }
+  // The flow reuses the capacity of its last chunk: a paused-and-resumed pipe (or any
+  // flow through the buffer) does not allocate for every chunk.
+  std::vector<std::uint8_t> chunk = result ? std::vector<std::uint8_t>() : std::move(spare_);
+  chunk.clear();
+  std::size_t bytes = decoder_ ? utf8_prefix_bytes(unconsumed_, n) : n;
+  if (bytes >= unconsumed_.size()) {
+    chunk.swap(unconsumed_);
+    length_ = 0;
+  } else {
+    auto cut = unconsumed_.begin() + static_cast<std::ptrdiff_t>(bytes);
+    chunk.assign(unconsumed_.begin(), cut);
+    unconsumed_.erase(unconsumed_.begin(), cut);
+    std::size_t units = decoder_ ? js_length(std::string_view(reinterpret_cast<const char*>(chunk.data()), bytes)) : bytes;
+    length_ -= std::min(length_, units);
+  }
+  if (length_ == 0) {
+    if (!eof_) need_readable_ = true;
+    // read() past the end (no size, or more than there was): 'end' follows.
+    if ((!size || *size != n) && eof_) end_readable();
+  }
+  if (!close_emitted_ && !errored_) fire(events::data, BufferView(chunk));
+  if (result) {
+    *result = Buffer(std::move(chunk));
+  } else if (chunk.capacity() > spare_.capacity() && chunk.capacity() <= 4 * readable_high_water_mark_ + 64 * 1024) {
+    chunk.clear();
+    spare_.swap(chunk);
+  }
+  return true;
+}
+
+std::optional<Buffer> Socket::read(std::optional<std::size_t> size) {
+  // With `onread` Node's read() (re)starts reading; the buffer stays empty.
+  if (options_.onread && stream_ && !connecting_) start_reading();
+  std::optional<Buffer> result;
+  read_impl(size, &result);
+  return result;
+}
+
+void Socket::unshift(BufferView chunk) {
+  if (chunk.empty()) return;
+  if (end_emitted_) {
+    destroy_impl(Error("ERR_STREAM_UNSHIFT_AFTER_END_EVENT", "stream.unshift() after end event"), false);
+    return;
+  }
+  if (destroyed_ || errored_) return;
+  if (flowing_ == true && length_ == 0 && listenerCount(events::data) > 0) {
+    fire(events::data, chunk);
+    return;
+  }
+  std::size_t units = decoder_ ? js_length(chunk) : chunk.size();
+  unconsumed_.insert(unconsumed_.begin(), chunk.begin(), chunk.end());
+  length_ += units;
+  if (need_readable_) emit_readable();
+}
+
+// Node's emitReadable: 'readable' on the next tick, once however often it is asked.
+void Socket::emit_readable() {
+  need_readable_ = false;
+  if (emitted_readable_) return;
+  emitted_readable_ = true;
+  post([this] { emit_readable_now(); });
+}
+
+// Node's emitReadable_.
+void Socket::emit_readable_now() {
+  if (!destroyed_ && !errored_ && (length_ > 0 || eof_)) {
+    fire(events::readable);
+    emitted_readable_ = false;
+  }
+  need_readable_ = flowing_ != true && !eof_ && length_ <= readable_high_water_mark_;
+  flow();
+}
+
+void Socket::flow() {
+  while (flowing_ == true && read_impl(std::nullopt, nullptr)) {
+  }
+}
+
+// Node's endReadable: 'end' on the next tick, if nothing was unshifted meanwhile.
+void Socket::end_readable() {
+  if (end_emitted_) return;
+  post([this] {
+    if (!errored_ && !close_emitted_ && !end_emitted_ && length_ == 0) emit_end();
+  });
 }
 
 void Socket::on_eof() {
@@ -349,18 +537,23 @@ void Socket::on_eof() {
     destroy_impl(Error::from_system(std::make_error_code(std::errc::connection_reset), "read"), false);
     return;
   }
+  if (eof_) return;
+  // Node's onEofChunk: the decoder's remainder joins the buffer, 'readable' is emitted
+  // at once; then net's onStreamRead calls read(0), which ends an empty stream.
+  if (decoder_) {
+    decoded_.clear();
+    decoder_->end({}, decoded_);
+    if (!decoded_.empty()) buffer_append(reinterpret_cast<const std::uint8_t*>(decoded_.data()), decoded_.size());
+  }
   eof_ = true;
-  if (flowing_ != true && !unconsumed_.empty()) return;  // 'end' waits for the data to be read
-  emit_end();
+  need_readable_ = false;
+  emitted_readable_ = true;
+  emit_readable_now();
+  read_impl(0, nullptr);
 }
 
 void Socket::emit_end() {
   if (end_emitted_ || destroyed_) return;
-  if (decoder_) {
-    decoded_.clear();
-    decoder_->end({}, decoded_);
-    if (!decoded_.empty()) fire(events::data, BufferView(decoded_));
-  }
   end_emitted_ = true;
   // Node's writeAfterFIN: once the peer has ended, a write after our own end()
   // fails with EPIPE; until then (e.g. inside 'end') writes still go out.
@@ -372,33 +565,83 @@ void Socket::emit_end() {
 }
 
 Socket& Socket::pause() {
+  // Node's net.Socket stops the handle only for `onread`; otherwise it reads on into
+  // the buffer until the high water mark.
+  if (options_.onread) stop_reading();
   flowing_ = false;
-  reading_ = false;  // a pending wait finds it so and reads nothing
-  if (stream_) stream_->set_reading(false);  // and the loop may end (HandleRef's table)
+  paused_ = true;
   return *this;
 }
 
 Socket& Socket::resume() {
-  flowing_ = true;
   onread_stopped_ = false;
-  if (destroyed_) return *this;
-  if (!unconsumed_.empty() || (eof_ && !end_emitted_)) {
-    post([this] {
-      if (flowing_ != true || destroyed_) return;
-      deliver_unconsumed();
-      if (eof_) emit_end();
-      else start_reading();
-    });
-    return *this;
+  if (options_.onread && !destroyed_) start_reading();
+  if (flowing_ != true) {
+    // With a 'readable' listener resume() does not flow, as in Node.
+    flowing_ = !readable_listening_;
+    if (!resume_scheduled_ && !destroyed_) {
+      if (*flowing_ && unconsumed_.empty() && !eof_) {
+        // Nothing waits: Node's resume_ would only read(0), which starts reading.
+        start_reading();
+      } else {
+        resume_scheduled_ = true;
+        post([this] { resume_now(); });
+      }
+    }
   }
-  start_reading();
+  paused_ = false;
   return *this;
 }
 
-bool Socket::isPaused() const noexcept { return flowing_ == false; }
+// Node's resume_.
+void Socket::resume_now() {
+  if (!reading_) read_impl(0, nullptr);
+  resume_scheduled_ = false;
+  flow();
+  if (flowing_ == true && !reading_) read_impl(0, nullptr);
+}
+
+bool Socket::isPaused() const noexcept { return paused_ == true || flowing_ == false; }
+
+// Node's Readable.on('data').
+void Socket::data_listener_added() {
+  readable_listening_ = listenerCount(events::readable) > 0;
+  if (flowing_ != false) resume();
+}
+
+// Node's Readable.on('readable').
+void Socket::readable_listener_added() {
+  if (end_emitted_ || readable_listening_) return;
+  readable_listening_ = need_readable_ = true;
+  flowing_ = false;
+  emitted_readable_ = false;
+  if (length_ > 0) emit_readable();
+  else if (!reading_) post([this] { read_impl(0, nullptr); });
+}
+
+void Socket::readable_listener_removed() {
+  if (destroyed_) return;
+  post([this] { update_readable_listening(); });
+}
+
+// Node's updateReadableListening.
+void Socket::update_readable_listening() {
+  readable_listening_ = listenerCount(events::readable) > 0;
+  if (resume_scheduled_ && paused_ == false) flowing_ = true;
+  else if (listenerCount(events::data) > 0) resume();
+  else if (!readable_listening_) flowing_ = std::nullopt;
+}
 
 Socket& Socket::setEncoding(Encoding encoding) {
+  bool was_text = decoder_.has_value();
   decoder_.emplace(encoding);
+  // Node decodes what is buffered already (text buffered before stays as it is).
+  if (!was_text && !unconsumed_.empty()) {
+    std::string text;
+    decoder_->write(BufferView(unconsumed_), text);
+    unconsumed_.assign(text.begin(), text.end());
+    length_ = js_length(text);
+  }
   return *this;
 }
 

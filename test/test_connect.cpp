@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 
 #include "berth/acceptor.hpp"
+#include "berth/net.hpp"
+#include "net_support.hpp"
 #include "support.hpp"
 
 using berth::Acceptor;
@@ -204,4 +206,106 @@ TEST_CASE("auto-select-family defaults follow Node v20", "[connect]") {
   berth::setDefaultAutoSelectFamilyAttemptTimeout(5);
   CHECK(berth::getDefaultAutoSelectFamilyAttemptTimeout() == 10);
   berth::setDefaultAutoSelectFamilyAttemptTimeout(250);
+}
+
+// Node v20 (probed: a lookup answering ::1 and 127.0.0.1, autoSelectFamily, nothing
+// listening): the socket's error is an AggregateError with code ECONNREFUSED (its first
+// error's), message "", no errno/syscall/address of its own, and `errors` holding each
+// attempt's error in the order tried: "connect ECONNREFUSED ::1:P", then
+// "connect ECONNREFUSED 127.0.0.1:P", each with errno -111, syscall, address and port.
+TEST_CASE("when every address fails, connect reports an AggregateError listing each attempt's error", "[connect]") {
+  run_coro([&]() -> asio::awaitable<void> {
+    auto ex = co_await asio::this_coro::executor;
+    auto port = closed_port(ex);
+    ConnectOptions options{.port = port, .host = "localhost", .autoSelectFamily = true};
+    int lookups = 0;
+    options.lookup = [&](const std::string&, const berth::LookupOptions&, berth::LookupCallback cb) {
+      ++lookups;  // answers itself: whatever /etc/hosts says about localhost does not matter
+      cb(Error{}, {{"::1", 6}, {"127.0.0.1", 4}});
+    };
+    std::vector<std::string> failed;
+    options.observers.attempt_failed = [&](const std::string& a, std::uint16_t, int, const Error& e) {
+      failed.push_back(a + " " + e.code);
+    };
+    Error error;
+    co_await berth::connect(options, error);
+    CHECK(lookups == 1);
+    CHECK(failed == std::vector<std::string>{"::1 ECONNREFUSED", "127.0.0.1 ECONNREFUSED"});
+    CHECK(error.kind == berth::ErrorKind::AggregateError);
+    CHECK(error.code == "ECONNREFUSED");
+    CHECK(error.message.empty());
+    CHECK(error.errnum == 0);
+    CHECK(error.syscall.empty());
+    CHECK_FALSE(error.address);
+    CHECK_FALSE(error.port);
+    REQUIRE(error.errors.size() == 2);
+    const char* addresses[] = {"::1", "127.0.0.1"};
+    for (std::size_t i = 0; i < 2; ++i) {
+      const Error& inner = error.errors[i];
+      CHECK(inner.kind == berth::ErrorKind::Error);
+      CHECK(inner.code == "ECONNREFUSED");
+      CHECK(inner.errnum == -111);
+      CHECK(inner.syscall == "connect");
+      CHECK(inner.address == addresses[i]);
+      CHECK(inner.port == port);
+      CHECK(inner.message == "connect ECONNREFUSED " + std::string(addresses[i]) + ":" + std::to_string(port));
+      CHECK(inner.errors.empty());
+    }
+  });
+}
+
+// Node v20 (probed): one address, the same address twice (Node tries each IP once), or
+// autoSelectFamily false: the error is the attempt's own, not an AggregateError.
+TEST_CASE("a connect that made a single attempt reports that attempt's error itself", "[connect]") {
+  run_coro([&]() -> asio::awaitable<void> {
+    auto ex = co_await asio::this_coro::executor;
+    auto port = closed_port(ex);
+    const std::vector<std::pair<std::vector<berth::LookupAddress>, bool>> cases = {
+        {{{"127.0.0.1", 4}}, true},
+        {{{"127.0.0.1", 4}, {"127.0.0.1", 4}}, true},
+        {{{"127.0.0.1", 4}, {"::1", 6}}, false},
+    };
+    for (const auto& [answer, auto_select] : cases) {
+      ConnectOptions options{.port = port, .host = "localhost", .autoSelectFamily = auto_select};
+      options.lookup = [answer = answer](const std::string&, const berth::LookupOptions&, berth::LookupCallback cb) {
+        cb(Error{}, answer);
+      };
+      int attempts = 0;
+      options.observers.attempt = [&](const std::string&, std::uint16_t, int) { ++attempts; };
+      Error error;
+      co_await berth::connect(options, error);
+      CHECK(attempts == 1);
+      CHECK(error.kind == berth::ErrorKind::Error);
+      CHECK(error.code == "ECONNREFUSED");
+      CHECK(error.message == "connect ECONNREFUSED 127.0.0.1:" + std::to_string(port));
+      CHECK(error.errors.empty());
+    }
+  });
+}
+
+// The event layer: the socket's 'error' carries the AggregateError, then 'close' (true).
+TEST_CASE("net::Socket emits the AggregateError of a connect whose every address failed", "[connect][net]") {
+  berth::Loop& loop = berth::Loop::current();
+  std::uint16_t port = closed_port(loop.get_executor());
+  std::vector<std::string> trace;
+  berth::net::ConnectOptions options{.port = port, .host = "localhost"};
+  options.autoSelectFamily = true;
+  options.lookup = [](const std::string&, const berth::LookupOptions&, berth::LookupCallback cb) {
+    cb(Error{}, {{"::1", 6}, {"127.0.0.1", 4}});
+  };
+  auto s = berth::net::Socket::create({}, loop);
+  s->connect(options);
+  s->on(berth::net::events::error, [&](const Error& e) {
+    std::string line = "error " + std::string(e.kind == berth::ErrorKind::AggregateError ? "AggregateError" : "other") +
+                       " " + e.code + " [" + e.message + "]";
+    for (const auto& inner : e.errors) line += " | " + inner.message;
+    trace.push_back(line);
+  });
+  s->on(berth::net::events::close, [&](bool had_error) { trace.push_back(had_error ? "close true" : "close false"); });
+  berth::test::run_loop();
+  const std::string p = std::to_string(port);
+  CHECK(trace == std::vector<std::string>{"error AggregateError ECONNREFUSED [] | connect ECONNREFUSED ::1:" + p +
+                                              " | connect ECONNREFUSED 127.0.0.1:" + p,
+                                          "close true"});
+  CHECK(s->autoSelectFamilyAttemptedAddresses() == std::vector<std::string>{"::1:" + p, "127.0.0.1:" + p});
 }

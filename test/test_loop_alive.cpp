@@ -116,7 +116,10 @@ TEST_CASE("a socket paused before it connected does not keep the loop alive", "[
   CHECK_FALSE(watchdog.fired);  // Node: exits once connected and paused
 }
 
-TEST_CASE("pausing a connected socket lets the loop end; resuming makes it alive again", "[loop][alive]") {
+TEST_CASE("pausing a socket that is already reading keeps it reading, and the loop alive", "[loop][alive]") {
+  // Node v20's net.Socket stops its handle on pause() only with `onread`: otherwise it
+  // reads on into the buffer up to the high water mark, so the handle stays active and
+  // the process stays up (probed: the unref'd watchdog fires).
   Peers peers;
   Watchdog watchdog;
   net::SocketPtr client;
@@ -138,9 +141,9 @@ TEST_CASE("pausing a connected socket lets the loop end; resuming makes it alive
     });
   });
   run_loop(10s);
-  CHECK(refs_reading == refs_paused + 1);
+  CHECK(refs_paused == refs_reading);
   CHECK(refs_resumed == refs_reading);
-  CHECK_FALSE(watchdog.fired);  // Node: exits
+  CHECK(watchdog.fired);  // Node: still alive
 }
 
 TEST_CASE("a paused socket with a write in flight keeps the loop alive until the write completes",

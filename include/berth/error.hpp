@@ -5,11 +5,14 @@
 #include <optional>
 #include <string>
 #include <system_error>
+#include <vector>
 
 namespace berth {
 
 /// The JavaScript class Node would throw or emit for this error.
-enum class ErrorKind { Error, TypeError, RangeError, AbortError };
+/// AggregateError is what Node's connect reports when every address of an
+/// autoSelectFamily (happy-eyeballs) connect failed; its `errors` lists each attempt's.
+enum class ErrorKind { Error, TypeError, RangeError, AbortError, AggregateError };
 
 /// A Node-style error: `code`, `errnum` (Node's `errno`, negative), `syscall`,
 /// `address`, `port`, and Node's message text. An empty `code` means "no error",
@@ -40,6 +43,10 @@ class Error : public std::exception {
   /// Node's AbortError: `The operation was aborted`, code `ABORT_ERR`.
   static Error aborted();
 
+  /// Node's NodeAggregateError over `errors` (not empty): kind AggregateError, the
+  /// code of the first error, an empty message, no errno/syscall/address of its own.
+  static Error aggregate(std::vector<Error> errors);
+
   explicit operator bool() const noexcept { return !code.empty(); }
   const char* what() const noexcept override { return message.c_str(); }
 
@@ -55,6 +62,8 @@ class Error : public std::exception {
   std::string message;
   ErrorKind kind = ErrorKind::Error;
   std::error_code ec;        ///< the underlying system error, when there is one
+  /// AggregateError's `errors`, in the order they happened (empty for other kinds).
+  std::vector<Error> errors;
 };
 
 /// The name libuv (and so Node) gives an errno value: ECONNREFUSED -> "ECONNREFUSED".

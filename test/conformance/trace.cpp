@@ -50,6 +50,7 @@ static const char* kind_name(berth::ErrorKind k) {
     case berth::ErrorKind::TypeError: return "TypeError";
     case berth::ErrorKind::RangeError: return "RangeError";
     case berth::ErrorKind::AbortError: return "AbortError";
+    case berth::ErrorKind::AggregateError: return "AggregateError";
     default: return "Error";
   }
 }

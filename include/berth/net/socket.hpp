@@ -86,6 +86,8 @@ namespace events {
 inline constexpr Event<void()> connect{"connect"};
 inline constexpr Event<void()> ready{"ready"};
 inline constexpr Event<void(BufferView)> data{"data"};
+/// Paused mode: data (or the end) is waiting to be read with read().
+inline constexpr Event<void()> readable{"readable"};
 inline constexpr Event<void()> end{"end"};
 inline constexpr Event<void()> finish{"finish"};
 inline constexpr Event<void()> drain{"drain"};
@@ -115,12 +117,68 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   Socket& operator=(const Socket&) = delete;
 
   using EventEmitter::on;
-  /// Adding a 'data' listener starts the flow, as in Node (unless pause() was called).
+  /// Adding a 'data' listener starts the flow, as in Node (unless pause() was called or
+  /// a 'readable' listener holds the socket in paused mode).
   template <ListenerFor<void(BufferView)> F>
   ListenerId on(const Event<void(BufferView)>& event, F&& listener) {
     ListenerId id = EventEmitter::on(event, std::forward<F>(listener));
-    if (event.name == events::data.name && flowing_ != false) resume();
+    if (event.name == events::data.name) data_listener_added();
     return id;
+  }
+  /// Adding a 'readable' listener switches to paused mode, as Node's
+  /// `readable.on('readable')`: readableFlowing() becomes false, data waits in the
+  /// buffer for read(), and 'readable' takes precedence over the 'data' flow.
+  /// (prependListener() does not, as in Node.)
+  template <ListenerFor<void()> F>
+  ListenerId on(const Event<void()>& event, F&& listener) {
+    ListenerId id = EventEmitter::on(event, std::forward<F>(listener));
+    if (event.name == events::readable.name) readable_listener_added();
+    return id;
+  }
+  /// `emitter.addListener(event, listener)`: the same as on().
+  template <class... Args, ListenerFor<void(Args...)> F>
+  ListenerId addListener(const Event<void(Args...)>& event, F&& listener) {
+    return on(event, std::forward<F>(listener));
+  }
+  /// `emitter.once(event, listener)`; a 'readable' once-listener switches to paused
+  /// mode as on() does, and its removal when it fires is a removal (see off()).
+  template <class... Args, ListenerFor<void(Args...)> F>
+  ListenerId once(const Event<void(Args...)>& event, F&& listener) {
+    if constexpr (sizeof...(Args) == 0) {
+      if (event.name == events::readable.name) {
+        ListenerId id = EventEmitter::once(event, [this, f = std::decay_t<F>(std::forward<F>(listener))]() mutable {
+          readable_listener_removed();
+          f();
+        });
+        readable_listener_added();
+        return id;
+      }
+    }
+    return EventEmitter::once(event, std::forward<F>(listener));
+  }
+  /// `emitter.off(event, listener)` / `removeListener()`: removing a 'readable' listener
+  /// re-evaluates the mode on the next tick, as Node's updateReadableListening: with
+  /// 'data' listeners the socket flows again, with none (and no 'readable' listener)
+  /// readableFlowing() returns to null.
+  template <class Signature>
+  bool off(const Event<Signature>& event, ListenerId id) {
+    bool removed = EventEmitter::off(event, id);
+    if (event.name == events::readable.name) readable_listener_removed();
+    return removed;
+  }
+  template <class Signature>
+  bool removeListener(const Event<Signature>& event, ListenerId id) {
+    return off(event, id);
+  }
+  /// `emitter.removeAllListeners([event])`; for 'readable' (or all events) as off().
+  template <class Signature>
+  void removeAllListeners(const Event<Signature>& event) {
+    EventEmitter::removeAllListeners(event);
+    if (event.name == events::readable.name) readable_listener_removed();
+  }
+  void removeAllListeners() {
+    EventEmitter::removeAllListeners();
+    readable_listener_removed();
   }
 
   /// `socket.connect(options[, connectListener])`.
@@ -165,13 +223,45 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   /// `socket.resetAndDestroy()`: close with a TCP RST.
   Socket& resetAndDestroy();
 
-  /// `socket.pause()` / `resume()` / `isPaused()`: stop and restart reading from the kernel.
+  /// `socket.pause()`: stops the 'data' flow. As in Node, the socket goes on reading
+  /// from the kernel into its buffer until readableLength() reaches
+  /// readableHighWaterMark(); a socket paused before it started reading (before
+  /// connecting, or accepted with pauseOnConnect) reads nothing. With the `onread`
+  /// option, reading stops at once.
   Socket& pause();
+  /// `socket.resume()`: flowing mode. Buffered data is delivered as 'data' on the next
+  /// tick, then the socket reads on. With a 'readable' listener the socket stays in
+  /// paused mode (readableFlowing() false) until that listener is removed.
   Socket& resume();
+  /// `readable.isPaused()`: pause() was called, or the socket is in paused mode.
   bool isPaused() const noexcept;
-  /// `socket.setEncoding([encoding])`: 'data' delivers decoded text.
+  /// `socket.setEncoding([encoding])`: 'data' and read() deliver decoded text (data
+  /// already buffered is decoded now), and readableLength() counts UTF-16 code units
+  /// as Node's string lengths do.
   Socket& setEncoding(Encoding encoding = Encoding::utf8);
   Socket& setEncoding(std::string_view encodingName);
+  /// `readable.read([size])` (paused mode): takes data from the buffer and returns it,
+  /// also emitting it as 'data'.
+  /// - no size: everything buffered, or nullopt if nothing is;
+  /// - size (bytes; UTF-16 code units after setEncoding()): exactly `size` once that
+  ///   many are buffered, else nullopt, except after the peer's end, when what remains
+  ///   is returned;
+  /// - read(0): returns nullopt and only starts reading (filling the buffer up to
+  ///   readableHighWaterMark()) or schedules 'readable'.
+  /// Reading from the kernel resumes whenever the buffer drops below the high water
+  /// mark. A read() that finds the buffer empty after the peer's end returns nullopt
+  /// and leads to 'end' on the next tick. A size above readableHighWaterMark() raises
+  /// it to the next power of two; above 1 GiB (2^30) it throws ERR_OUT_OF_RANGE
+  /// (RangeError). After setEncoding(), a size that would split a character needing two
+  /// UTF-16 units takes the whole character (Node would return half of the pair).
+  std::optional<Buffer> read(std::optional<std::size_t> size = std::nullopt);
+  /// `readable.unshift(chunk)`: puts `chunk` back at the front of the buffer, to be
+  /// read first ('readable' follows in paused mode when it was awaited). In flowing
+  /// mode with an empty buffer and 'data' listeners it is emitted as 'data' at once,
+  /// as in Node; pause() first to hold it. After 'end' the socket is destroyed with
+  /// ERR_STREAM_UNSHIFT_AFTER_END_EVENT; on a destroyed socket it does nothing.
+  /// After setEncoding() the bytes are taken as text in that encoding's output.
+  void unshift(BufferView chunk);
   /// `socket.cork()` / `uncork()`: batch writes into one gather write.
   void cork() noexcept;
   void uncork();
@@ -196,7 +286,10 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   std::optional<std::size_t> bufferSize() const;
   std::size_t writableLength() const noexcept { return queued_length_; }
   std::size_t writableHighWaterMark() const noexcept { return high_water_mark_; }
-  std::size_t readableHighWaterMark() const noexcept { return high_water_mark_; }
+  std::size_t readableHighWaterMark() const noexcept { return readable_high_water_mark_; }
+  /// `readable.readableLength`: bytes buffered, not yet read or emitted (UTF-16 code
+  /// units after setEncoding()), in paused and flowing mode alike.
+  std::size_t readableLength() const noexcept { return length_; }
   bool writableNeedDrain() const noexcept { return need_drain_; }
   int writableCorked() const noexcept { return corked_; }
   /// `socket.bytesRead` / `bytesWritten` (queued bytes included, as Node counts).
@@ -251,11 +344,24 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   void attach(berth::Stream stream);
   void on_connected(berth::Stream stream);
   void start_reading();
+  void stop_reading();
   void arm_read();
   void on_readable(const std::error_code& wait_error, std::uint64_t generation);
   void on_chunk(const std::uint8_t* data, std::size_t n, std::span<std::uint8_t> buffer);
   void emit_data(const std::uint8_t* data, std::size_t n);
-  void deliver_unconsumed();
+  void push_chunk(const std::uint8_t* data, std::size_t n);
+  void buffer_append(const std::uint8_t* data, std::size_t n);
+  bool read_impl(std::optional<std::size_t> size, std::optional<Buffer>* result);
+  std::size_t how_much_to_read(std::optional<std::size_t> size) const noexcept;
+  void emit_readable();
+  void emit_readable_now();
+  void flow();
+  void resume_now();
+  void end_readable();
+  void data_listener_added();
+  void readable_listener_added();
+  void readable_listener_removed();
+  void update_readable_listening();
   void on_eof();
   void emit_end();
   bool write_bytes(const std::uint8_t* data, std::size_t size, std::size_t length, WriteCallback callback);
@@ -301,7 +407,19 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   bool read_armed_ = false;  // a readiness wait is pending
   bool onread_stopped_ = false;
   bool eof_ = false;
-  std::vector<std::uint8_t> unconsumed_;  // read before anyone consumed data
+  // Node's ReadableState: the buffer of data read and not yet consumed (decoded text
+  // once setEncoding() was called), its length as Node counts it, and the flags that
+  // schedule 'readable' and the flow.
+  std::vector<std::uint8_t> unconsumed_;
+  std::vector<std::uint8_t> spare_;  // an emptied buffer kept for its capacity
+  std::size_t length_ = 0;
+  std::size_t readable_high_water_mark_;
+  bool readable_listening_ = false;
+  bool need_readable_ = false;
+  bool emitted_readable_ = false;
+  bool resume_scheduled_ = false;
+  bool read_wanted_ = false;      // read() before the connection: read once connected
+  std::optional<bool> paused_;    // Node's kPaused: pause() (true) or resume() (false) called
   bool end_emitted_ = false;
   // Bumped by destroy(): a readiness wait on a stream since closed (or replaced by a
   // reconnect) is told apart from one on the current stream. Stopping reading needs no
