@@ -475,6 +475,34 @@ TEST_CASE("unref() before connect(): the loop may end once connected", "[net][so
   run_loop();
 }
 
+// Node v20 (test-net-persistent-ref-unref): unref() then ref() before connect leaves
+// the connection ref'd: the loop runs on until it closes.
+TEST_CASE("unref() then ref() before connect(): the connection keeps the loop", "[net][socket][preconnect][ref]") {
+  Trace trace;
+  net::SocketPtr accepted;
+  auto server = serve({}, [&](const net::SocketPtr& s) {
+    s->unref();
+    accepted = s;
+  }, [&](std::uint16_t port) {
+    auto c = net::Socket::create();
+    CHECK(&c->unref().ref() == c.get());
+    c->connect(port, "127.0.0.1", [&, c] {
+      trace("connect");
+      // An unref'd timer: it runs only if something else keeps the loop.
+      berth::setTimeout([&, c] {
+        trace("still running");
+        c->destroy();
+        accepted->destroy();
+      }, 200ms)->unref();
+    });
+  });
+  server->unref();
+  run_loop();
+  CHECK(trace.lines == std::vector<std::string>{"connect", "still running"});
+  server->close();
+  run_loop();
+}
+
 // Node v20: resetAndDestroy() with no handle is destroy(ERR_SOCKET_CLOSED).
 TEST_CASE("resetAndDestroy() before connect(): 'error' ERR_SOCKET_CLOSED, then 'close'", "[net][socket][preconnect]") {
   Trace trace;

@@ -162,14 +162,21 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   /// Before connect() nothing happens yet: as in Node, the FIN goes out once the
   /// connection is made (the writable side then reads as not ended again, and
   /// 'finish' and the callback follow the next end(), e.g. the automatic one after
-  /// the peer's 'end' when allowHalfOpen is false).
+  /// the peer's 'end' when allowHalfOpen is false). The callback runs just before
+  /// 'finish'; unlike Node's it takes no error and is not called when the socket is
+  /// destroyed first (Node calls it with the error).
   Socket& end(std::function<void()> callback = {});
   Socket& end(std::string_view text, std::function<void()> callback = {});
   Socket& end(std::string_view text, Encoding encoding, std::function<void()> callback = {});
   Socket& end(BufferView bytes, std::function<void()> callback = {});
   Socket& end(const char* text, std::function<void()> callback = {}) { return end(std::string_view(text), std::move(callback)); }
   Socket& end(const std::string& text, std::function<void()> callback = {}) { return end(std::string_view(text), std::move(callback)); }
-  /// `socket.destroy([error])`.
+  /// `socket.destroy([error])`. Callbacks of writes not yet done are called as Node
+  /// calls them: writes made while connecting get ERR_SOCKET_CLOSED_BEFORE_CONNECTION
+  /// (the first; later ones `error` if given) from a 'close' listener registered at the
+  /// first such write; a write the kernel was still taking completes without error;
+  /// writes queued behind it get `error`, or ERR_STREAM_DESTROYED without one (before
+  /// 'error' and 'close' when nothing was at the kernel, after 'error' otherwise).
   Socket& destroy(std::optional<Error> error = std::nullopt);
   /// `socket.destroySoon()`: end(), then destroy once finished.
   void destroySoon();
