@@ -2,6 +2,9 @@
 
 #include <asio/co_spawn.hpp>
 #include <asio/post.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
 #include <asio/this_coro.hpp>
 #include <algorithm>
 #include <array>
@@ -148,17 +151,26 @@ Socket& Socket::connect(ConnectOptions options, std::function<void()> connectLis
   berth::validate_connect_options(core);  // throws synchronously, as Node does
   if (options.timeout) setTimeout(*options.timeout);
   if (options.onread) options_.onread = options.onread;
+  touch();  // Node's connect() refreshes the idle timer
 
   if (destroyed_) {
     // A destroyed socket may connect again; its counters restart.
     destroyed_ = close_emitted_ = false;
-    ending_ = fin_sent_ = finished_ = eof_ = end_emitted_ = peer_ended_ = false;
+    ending_ = fin_sent_ = finish_posted_ = finished_ = eof_ = end_emitted_ = peer_ended_ = false;
     errored_.reset();
     bytes_read_ = 0;
     sent_ = queued_total_ = 0;
     queued_length_ = 0;
     unconsumed_.clear();  // the flowing state (resume()/pause()) carries over, as in Node
     length_ = 0;
+  }
+  if (ended_before_connect_) {
+    // Node's new handle resets the writable state (initSocketHandle's _undestroy)
+    // while the end()'s shutdown still waits for 'connect': the FIN goes out then,
+    // and 'finish' follows the next end().
+    ended_before_connect_ = false;
+    ending_ = false;
+    shutdown_on_connect_ = true;
   }
   if (connectListener) once(events::connect, std::move(connectListener));
   live_.hold(shared_from_this());  // until 'close', whoever else holds it
@@ -170,7 +182,10 @@ Socket& Socket::connect(ConnectOptions options, std::function<void()> connectLis
   core.observers.lookup = [weak, lookups](const Error& e, const std::string& address, int family,
                                           const std::string& host) {
     ++*lookups;
-    if (auto s = weak.lock()) s->fire(events::lookup, e, address, family, host);
+    if (auto s = weak.lock()) {
+      s->touch();  // Node refreshes the idle timer once the lookup answers
+      s->fire(events::lookup, e, address, family, host);
+    }
   };
   core.observers.attempt = [weak, lookups](const std::string& ip, std::uint16_t port, int family) {
     if (auto s = weak.lock()) {
@@ -224,11 +239,19 @@ void Socket::attach(berth::Stream stream) {
   stream_.emplace(std::move(stream));
   remote_cache_ = stream_->remote_address();
   if (want_ref_ && !*want_ref_) stream_->unref();
+  // Node's afterConnect applies only what was turned on before the handle existed.
+  if (no_delay_) stream_->set_no_delay(true);
+  if (keep_alive_) stream_->set_keep_alive(true, keep_alive_delay_s_);
 }
 
 void Socket::on_connected(berth::Stream stream) {
   attach(std::move(stream));
   touch();
+  if (connecting_writes_listener_) {
+    // Node's write-on-connect drops its 'close' listener.
+    removeListener(events::close, *connecting_writes_listener_);
+    connecting_writes_listener_.reset();
+  }
   fire(events::connect);
   fire(events::ready);  // Node emits it even when a 'connect' listener destroyed the socket
   if (destroyed_) return;
@@ -239,6 +262,16 @@ void Socket::on_connected(berth::Stream stream) {
   flush();
   maybe_finish();
   if (options_.readable && (flowing_ != false || read_wanted_)) start_reading();
+}
+
+// The FIN of an end() made before connect(): called by maybe_finish() once
+// connected and once the writes made while connecting have gone out.
+void Socket::shutdown_after_connect() {
+  shutdown_on_connect_ = false;
+  if (fin_sent_) return;
+  fin_sent_ = true;
+  Error error;
+  stream_->shutdown_write(error);
 }
 
 // ---- reading -------------------------------------------------------------
@@ -529,6 +562,7 @@ void Socket::end_readable() {
 }
 
 void Socket::on_eof() {
+  touch();  // Node refreshes the idle timer on every read result, EOF included
   // A failed send may have taken the socket's pending ECONNRESET, leaving the next
   // read to return 0: a connection the peer reset is not a clean end.
   // (Only while a write is in flight and before our FIN: after both FINs Linux also
@@ -693,7 +727,6 @@ bool Socket::write_bytes(const std::uint8_t* data, std::size_t size, std::size_t
     return false;
   }
 
-  touch();
   queued_total_ += size;
   queued_length_ += length;
   // As Node v20's writeOrBuffer, the answer is taken after the write was handed on: a
@@ -706,6 +739,9 @@ bool Socket::write_bytes(const std::uint8_t* data, std::size_t size, std::size_t
 
   std::size_t taken = 0;
   bool direct = stream_ && !connecting_ && corked_ == 0 && !pumping_ && out_.empty();
+  // A write handed to the kernel is activity; one queued behind another (or corked, or
+  // waiting for the connection) is not, as in Node.
+  if (direct) touch();
   if (direct && size > 0) {
     std::error_code ec;
     taken = stream_->try_write(asio::buffer(data, size), ec);
@@ -727,6 +763,7 @@ bool Socket::write_bytes(const std::uint8_t* data, std::size_t size, std::size_t
   out_.insert(out_.end(), data + taken, data + size);
   pending_.push_back({queued_total_, length, std::move(callback)});
   if (stream_ && !connecting_ && corked_ == 0) flush();
+  if (connecting_ && corked_ == 0) watch_connecting_writes();
   return answer();
 }
 
@@ -743,7 +780,7 @@ void Socket::after_write(WriteCallback callback) {
 }
 
 void Socket::flush() {
-  if (pumping_ || out_.empty() || !stream_ || connecting_ || destroyed_) return;
+  if (pumping_ || out_.empty() || !stream_ || connecting_ || destroyed_ || corked_ > 0) return;
   pumping_ = true;
   berth::detail::spawn(loop_->get_executor(), write_pump(shared_from_this()));
 }
@@ -754,10 +791,26 @@ asio::awaitable<void> Socket::write_pump(std::shared_ptr<Socket> /*keeps the soc
     // second buffer; the two swap and keep their capacity.
     inflight_.clear();
     inflight_.swap(out_);
+    inflight_done_ = 0;
+    progress_mark_ = sent_;
+    touch();  // a batch handed to the kernel
     std::error_code ec;
-    std::size_t n = co_await stream_->write(asio::buffer(inflight_), ec);
+    // The completion condition sees the progress of each partial write: the idle
+    // timer counts bytes moving out of the queue as activity (Node's _onTimeout).
+    batch_in_kernel_ = true;
+    auto request = stream_->request();  // a pending write keeps the loop alive, ref'd or not
+    std::size_t n = co_await asio::async_write(
+        stream_->socket(), asio::buffer(inflight_),
+        [this](const std::error_code& e, std::size_t done) -> std::size_t {
+          inflight_done_ = done;
+          return e ? 0 : inflight_.size() - done;
+        },
+        asio::redirect_error(asio::use_awaitable, ec));
+    batch_in_kernel_ = false;
     if (destroyed_) break;
     sent_ += n;
+    inflight_done_ = 0;
+    if (n > 0) touch();  // a write completed (Node's onWriteComplete)
     complete_writes();
     if (ec) {
       pumping_ = false;
@@ -791,7 +844,34 @@ std::optional<std::size_t> Socket::bufferSize() const {
 void Socket::cork() noexcept { ++corked_; }
 
 void Socket::uncork() {
-  if (corked_ > 0 && --corked_ == 0) flush();
+  if (corked_ > 0 && --corked_ == 0) {
+    flush();
+    if (connecting_ && !pending_.empty()) watch_connecting_writes();
+  }
+}
+
+// Node hands the first uncorked write made while connecting to _writeGeneric, which
+// registers a 'close' listener failing it with ERR_SOCKET_CLOSED_BEFORE_CONNECTION
+// (the writes behind it then fail with the socket's error, or that one). berth
+// registers one listener at the same moment, so the callbacks run where Node's would:
+// inside the 'close' emission, after the listeners registered before the write.
+void Socket::watch_connecting_writes() {
+  if (connecting_writes_listener_) return;
+  connecting_writes_listener_ = once(events::close, [this](bool) {
+    connecting_writes_listener_.reset();
+    fail_connecting_writes();
+  });
+}
+
+void Socket::fail_connecting_writes() {
+  auto failed = std::move(connecting_failed_);
+  connecting_failed_.clear();
+  Error before("ERR_SOCKET_CLOSED_BEFORE_CONNECTION", "Socket closed before the connection was established");
+  bool first = true;
+  for (auto& w : failed) {
+    if (w.callback) w.callback(first || !errored_ ? before : *errored_);
+    first = false;
+  }
 }
 
 Socket& Socket::end(std::function<void()> callback) {
@@ -799,16 +879,18 @@ Socket& Socket::end(std::function<void()> callback) {
     if (finished_) post(std::move(callback));
     else end_callbacks_.push_back(std::move(callback));
   }
-  if (ending_ || destroyed_) return *this;
+  // A write with no connection errored the stream: Node's end() then leaves it unended.
+  if (ending_ || destroyed_ || write_failed_) return *this;
+  if (corked_ > 0) {
+    // Node's end() uncorks: what was corked goes out before the FIN.
+    corked_ = 1;
+    uncork();
+  }
   ending_ = true;
   if (!stream_ && !connecting_) {
-    // Nothing was ever connected: Node finishes at once and destroys.
-    post([this] {
-      finished_ = true;
-      run_end_callbacks();
-      fire(events::finish);
-      maybe_destroy_after_both_ends();
-    });
+    // No connection yet: nothing happens until connect() (Node's _final waits for
+    // 'connect'); then the FIN goes out.
+    ended_before_connect_ = true;
     return *this;
   }
   maybe_finish();
@@ -837,11 +919,16 @@ void Socket::run_end_callbacks() {
 }
 
 void Socket::maybe_finish() {
-  if (!ending_ || fin_sent_ || finished_ || destroyed_ || connecting_ || !stream_) return;
+  if (destroyed_ || connecting_ || !stream_) return;
   if (pumping_ || !out_.empty() || queued_length_ > 0) return;
-  fin_sent_ = true;
-  Error error;
-  stream_->shutdown_write(error);
+  if (shutdown_on_connect_) shutdown_after_connect();
+  if (!ending_ || finished_ || finish_posted_) return;
+  finish_posted_ = true;
+  if (!fin_sent_) {
+    fin_sent_ = true;
+    Error error;
+    stream_->shutdown_write(error);
+  }
   post([this] {
     if (destroyed_) return;
     finished_ = true;
@@ -885,10 +972,10 @@ Socket& Socket::resetAndDestroy() {
 void Socket::destroy_impl(std::optional<Error> error, bool reset) {
   if (destroyed_) return;
   destroyed_ = true;
-  bool never_connected = !stream_;
   bool had_stream = stream_.has_value();
   if (connecting_ && connect_cancel_) connect_cancel_->emit(asio::cancellation_type::terminal);
   connecting_ = false;
+  ended_before_connect_ = shutdown_on_connect_ = false;
   ++connect_generation_;
   reading_ = false;
   ++read_generation_;
@@ -904,8 +991,31 @@ void Socket::destroy_impl(std::optional<Error> error, bool reset) {
     else stream_->close();
     stream_.reset();
   }
-  auto failed = std::move(pending_);
+  // The callbacks of writes not done, as Node calls them: writes made while
+  // connecting fail in the 'close' listener (watch_connecting_writes); a batch the
+  // kernel was taking completes without error when the handle closes (Node's
+  // onWriteComplete on a destroyed stream), the writes behind it fail then; with no
+  // write at the kernel the queued ones fail on the next tick, before 'error'.
+  std::deque<PendingWrite> failed = std::move(pending_), in_kernel;
   pending_.clear();
+  if (connecting_writes_listener_) {
+    connecting_failed_ = std::move(failed);
+    failed.clear();
+  } else if (batch_in_kernel_) {
+    std::uint64_t batch_end = sent_ + inflight_.size();
+    while (!failed.empty() && failed.front().end_offset <= batch_end) {
+      in_kernel.push_back(std::move(failed.front()));
+      failed.pop_front();
+    }
+  }
+  Error write_error = error ? *error : destroyed_error();
+  if (in_kernel.empty() && !failed.empty()) {
+    loop_->nextTick([self = shared_from_this(), failed = std::move(failed), write_error]() mutable {
+      for (auto& w : failed)
+        if (w.callback) w.callback(write_error);
+    });
+    failed.clear();
+  }
   out_.clear();
   queued_length_ = 0;
   BERTH_DEBUG_NET("destroy{}", error ? " with " + error->code : std::string());
@@ -915,9 +1025,9 @@ void Socket::destroy_impl(std::optional<Error> error, bool reset) {
     server_->connection_closed();
   }
   bool had_error = error.has_value() && had_handle_;  // Node passes undefined without a handle
-  auto emit_close = [this, self = shared_from_this(), error = std::move(error), failed = std::move(failed),
-                     never_connected, had_error]() mutable {
-    // Node's order: 'error', then the callbacks of writes that never went out, then 'close'.
+  auto emit_close = [this, self = shared_from_this(), error = std::move(error), in_kernel = std::move(in_kernel),
+                     failed = std::move(failed), write_error, had_error]() mutable {
+    // Node's order: 'error', then the callbacks of writes cut short, then 'close'.
     if (error) {
       try {
         emit(berth::events::error, *error);
@@ -925,34 +1035,33 @@ void Socket::destroy_impl(std::optional<Error> error, bool reset) {
         // An unheard 'error' (or a throwing listener) reaches run() first, as Node's
         // uncaught exception would end the process; 'close' follows if the loop runs on.
         berth::detail::rethrow_later(loop_->context(), std::current_exception());
-        error.reset();
-        asio::post(loop_->context(), [this, self, failed = std::move(failed), never_connected, had_error]() mutable {
-          finish_close(std::move(failed), never_connected, true, had_error);
+        asio::post(loop_->context(), [this, self, in_kernel = std::move(in_kernel), failed = std::move(failed),
+                                      write_error, had_error]() mutable {
+          finish_close(std::move(in_kernel), std::move(failed), write_error, had_error);
         });
         return;
       }
     }
-    finish_close(std::move(failed), never_connected, error.has_value(), had_error);
+    finish_close(std::move(in_kernel), std::move(failed), write_error, had_error);
   };
   if (had_stream) asio::post(loop_->context(), std::move(emit_close));
   else loop_->nextTick(std::move(emit_close));
 }
 
-void Socket::finish_close(std::deque<PendingWrite> failed, bool never_connected, bool errored, bool had_error) {
-  {
-    Error write_error = never_connected && errored
-                            ? Error("ERR_SOCKET_CLOSED_BEFORE_CONNECTION", "Socket closed before the connection was established")
-                            : destroyed_error();
-    for (auto& w : failed)
-      if (w.callback) w.callback(write_error);
-    close_emitted_ = true;
-    fire(events::close, had_error);
-    if (!destroyed_) return;  // a 'close' listener connected it again: keep its listeners
-    server_ = nullptr;
-    // Listeners often capture the socket: release them so nothing cycles.
-    removeAllListeners();
-    live_.release();  // the caller still holds this socket
-  }
+void Socket::finish_close(std::deque<PendingWrite> in_kernel, std::deque<PendingWrite> failed, const Error& write_error,
+                          bool had_error) {
+  for (auto& w : in_kernel)
+    if (w.callback) w.callback(Error{});
+  for (auto& w : failed)
+    if (w.callback) w.callback(write_error);
+  close_emitted_ = true;
+  fire(events::close, had_error);
+  if (!destroyed_) return;  // a 'close' listener connected it again: keep its listeners
+  server_ = nullptr;
+  // Listeners often capture the socket: release them so nothing cycles.
+  removeAllListeners();
+  connecting_writes_listener_.reset();
+  live_.release();  // the caller still holds this socket
 }
 
 // ---- timeouts, options, ref ----------------------------------------------
@@ -975,17 +1084,30 @@ void Socket::arm_timer() {
   timer_->async_wait([weak](const std::error_code& ec) {
     auto self = weak.lock();
     if (!self || ec) return;
-    self->timer_armed_ = false;
-    if (self->destroyed_ || !self->timeout_ || self->timeout_->count() == 0) return;
-    auto due = self->last_activity_ + *self->timeout_;
-    if (std::chrono::steady_clock::now() < due) {
-      self->arm_timer();  // there was traffic: wait for the rest of the idle period
-      return;
-    }
-    if (self->timeout_fired_) return;
-    self->timeout_fired_ = true;
-    self->fire(events::timeout);
+    self->on_timer();
   });
+}
+
+void Socket::on_timer() {
+  timer_armed_ = false;
+  if (destroyed_ || !timeout_ || timeout_->count() == 0) return;
+  auto now = std::chrono::steady_clock::now();
+  if (now < last_activity_ + *timeout_) {
+    arm_timer();  // there was activity: wait for the rest of the idle period
+    return;
+  }
+  // Node's _onTimeout: a write the kernel is still taking that moved since the timer
+  // last looked is activity; a queue that did not move is idle.
+  std::uint64_t progress = sent_ + inflight_done_;
+  if (batch_in_kernel_ && progress != progress_mark_) {
+    progress_mark_ = progress;
+    last_activity_ = now;
+    arm_timer();
+    return;
+  }
+  if (timeout_fired_) return;
+  timeout_fired_ = true;
+  fire(events::timeout);
 }
 
 Socket& Socket::setTimeout(std::chrono::milliseconds timeout, std::function<void()> callback) {
@@ -1022,12 +1144,15 @@ Socket& Socket::setTimeout(double ms, std::function<void()> callback) {
 }
 
 Socket& Socket::setNoDelay(bool noDelay) {
+  no_delay_ = noDelay;
   if (stream_) stream_->set_no_delay(noDelay);
   return *this;
 }
 
 Socket& Socket::setKeepAlive(bool enable, std::chrono::milliseconds initialDelay) {
-  if (stream_) stream_->set_keep_alive(enable, static_cast<unsigned>(initialDelay.count() / 1000));
+  keep_alive_ = enable;
+  keep_alive_delay_s_ = initialDelay.count() > 0 ? static_cast<unsigned>(initialDelay.count() / 1000) : 0;
+  if (stream_) stream_->set_keep_alive(enable, keep_alive_delay_s_);
   return *this;
 }
 

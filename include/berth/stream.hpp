@@ -188,6 +188,10 @@ class Stream {
     else handle_ref_.deactivate();
   }
 
+  /// For callers that write on socket() directly, as the event layer does: a pending
+  /// request (libuv's uv_write_t) that keeps the loop alive while it lives, ref'd or not.
+  HandleRef::Request request() const noexcept { return handle_ref_.request(); }
+
   /// The underlying Asio socket.
   socket_type& socket() noexcept { return socket_; }
   /// The executor the stream runs on.

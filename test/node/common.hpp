@@ -51,6 +51,10 @@ struct SourceLocation {
   static constexpr SourceLocation current(const char* file = __builtin_FILE(),
                                           unsigned line = __builtin_LINE()) noexcept {
     return {file, line};
+  }
+  constexpr const char* file_name() const noexcept { return file; }
+  constexpr unsigned line() const noexcept { return line_number; }
+};
 
 /// What Node's assert.throws / common.expectsError compares: code, message and class
 /// name (any of them left empty is not compared).

@@ -195,6 +195,14 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   Socket& connect(const char* path, std::function<void()> connectListener = {}) {
     return connect(std::string(path), std::move(connectListener));
   }
+  /// `socket.connect(port, connectListener)`: no host, so "localhost", as Node.
+  Socket& connect(PortValue port, std::function<void()> connectListener) {
+    return connect(std::move(port), "localhost", std::move(connectListener));
+  }
+  template <std::integral I>
+  Socket& connect(I port, std::function<void()> connectListener) {
+    return connect(PortValue(port), "localhost", std::move(connectListener));
+  }
 
   /// `socket.write(data[, encoding][, callback])`: true while the queue is under
   /// highWaterMark. Text is encoded with `encoding`; bytes go as they are.
@@ -210,13 +218,24 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   bool write(std::string_view text, std::string_view encodingName, WriteCallback callback = {});
 
   /// `socket.end([data[, encoding]][, callback])`: FIN after the queue drains.
+  /// Before connect() nothing happens yet: as in Node, the FIN goes out once the
+  /// connection is made (the writable side then reads as not ended again, and
+  /// 'finish' and the callback follow the next end(), e.g. the automatic one after
+  /// the peer's 'end' when allowHalfOpen is false). The callback runs just before
+  /// 'finish'; unlike Node's it takes no error and is not called when the socket is
+  /// destroyed first (Node calls it with the error).
   Socket& end(std::function<void()> callback = {});
   Socket& end(std::string_view text, std::function<void()> callback = {});
   Socket& end(std::string_view text, Encoding encoding, std::function<void()> callback = {});
   Socket& end(BufferView bytes, std::function<void()> callback = {});
   Socket& end(const char* text, std::function<void()> callback = {}) { return end(std::string_view(text), std::move(callback)); }
   Socket& end(const std::string& text, std::function<void()> callback = {}) { return end(std::string_view(text), std::move(callback)); }
-  /// `socket.destroy([error])`.
+  /// `socket.destroy([error])`. Callbacks of writes not yet done are called as Node
+  /// calls them: writes made while connecting get ERR_SOCKET_CLOSED_BEFORE_CONNECTION
+  /// (the first; later ones `error` if given) from a 'close' listener registered at the
+  /// first such write; a write the kernel was still taking completes without error;
+  /// writes queued behind it get `error`, or ERR_STREAM_DESTROYED without one (before
+  /// 'error' and 'close' when nothing was at the kernel, after 'error' otherwise).
   Socket& destroy(std::optional<Error> error = std::nullopt);
   /// `socket.destroySoon()`: end(), then destroy once finished.
   void destroySoon();
@@ -269,12 +288,28 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   SocketPtr pipe(SocketPtr destination, bool end = true);
 
   /// `socket.setTimeout(timeout[, callback])`: one 'timeout' per idle period; 0 disables.
+  /// Activity is what Node counts: connect() and its lookup and completion, every read
+  /// (data or EOF), a write handed to the kernel and its completion, and queued bytes
+  /// moving to the kernel (a draining queue is never idle; a stalled one is, even while
+  /// more writes pile up behind it). Runs before connecting too; never closes the socket.
   Socket& setTimeout(std::chrono::milliseconds timeout, std::function<void()> callback = {});
   /// `setTimeout(double ms)`: validates as Node (ERR_OUT_OF_RANGE for negative or infinite).
   Socket& setTimeout(double ms, std::function<void()> callback = {});
-  /// `socket.setNoDelay([noDelay])`.
+  template <std::integral I>
+    requires(!std::same_as<I, bool>)
+  Socket& setTimeout(I ms, std::function<void()> callback = {}) {
+    return setTimeout(static_cast<double>(ms), std::move(callback));
+  }
+  /// Node throws ERR_INVALID_ARG_TYPE for setTimeout(true); in C++ a bool would
+  /// silently become 1 ms (or 0, which disables), so it does not compile.
+  template <class B>
+    requires std::same_as<B, bool>
+  Socket& setTimeout(B, std::function<void()> = {}) = delete;
+  /// `socket.setNoDelay([noDelay])`. Before the connection exists it is remembered
+  /// and applied when it does, as in Node.
   Socket& setNoDelay(bool noDelay = true);
-  /// `socket.setKeepAlive([enable][, initialDelay])`.
+  /// `socket.setKeepAlive([enable][, initialDelay])` (the delay in whole seconds, as
+  /// Node truncates it). Before the connection exists it is remembered, as in Node.
   Socket& setKeepAlive(bool enable = false, std::chrono::milliseconds initialDelay = {});
   /// `socket.ref()` / `unref()`.
   Socket& ref();
@@ -317,6 +352,8 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   std::optional<std::string> remoteAddress() const;
   std::optional<int> remotePort() const;
   std::optional<std::string> remoteFamily() const;
+  /// `socket.allowHalfOpen`.
+  bool allowHalfOpen() const noexcept { return options_.allowHalfOpen; }
   /// `socket.timeout`: the idle timeout set, if any.
   std::optional<std::chrono::milliseconds> timeout() const noexcept { return timeout_; }
   /// `socket.server`: the server that accepted this socket, or null.
@@ -374,9 +411,14 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   void maybe_finish();
   void maybe_destroy_after_both_ends();
   void destroy_impl(std::optional<Error> error, bool reset);
-  void finish_close(std::deque<PendingWrite> failed, bool never_connected, bool errored, bool had_error);
+  void finish_close(std::deque<PendingWrite> in_kernel, std::deque<PendingWrite> failed, const Error& write_error,
+                    bool had_error);
   void touch() noexcept;
   void arm_timer();
+  void on_timer();
+  void watch_connecting_writes();
+  void fail_connecting_writes();
+  void shutdown_after_connect();
   template <class F>
   void post(F&& f);
   template <class Event, class... A>
@@ -396,6 +438,8 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   bool reset_on_connect_ = false;
   bool had_handle_ = false;   // connect() was called or a stream attached
   bool write_failed_ = false; // a write on a never-connected socket: destroyed next tick
+  bool ended_before_connect_ = false;  // end() with no handle: the FIN waits for connect()
+  bool shutdown_on_connect_ = false;   // ... and goes out once connected
   std::optional<Error> errored_;
   std::uint64_t connect_generation_ = 0;
   std::optional<bool> want_ref_;  // ref()/unref() before the handle exists
@@ -433,15 +477,27 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   std::vector<std::uint8_t> out_;       // bytes queued, not yet handed to the kernel
   std::vector<std::uint8_t> inflight_;  // the batch the write pump is sending
   std::uint64_t sent_ = 0;              // bytes handed to the kernel on this connection
+  std::size_t inflight_done_ = 0;       // of inflight_, what the kernel took so far
+  std::uint64_t progress_mark_ = 0;     // sent_ + inflight_done_ when the timer last looked
   std::uint64_t queued_total_ = 0;      // bytes ever queued (sent_ + unsent)
   std::deque<PendingWrite> pending_;
   std::size_t queued_length_ = 0;       // writableLength
   bool pumping_ = false;
+  bool batch_in_kernel_ = false;        // the pump's write of inflight_ is pending
   bool need_drain_ = false;
   int corked_ = 0;
   bool ending_ = false;
   bool fin_sent_ = false;
+  bool finish_posted_ = false;
   bool finished_ = false;
+  // Writes made while connecting fail in a 'close' listener, at the place Node's
+  // own listener would be (registered by the first write handed on while connecting).
+  std::optional<ListenerId> connecting_writes_listener_;
+  std::deque<PendingWrite> connecting_failed_;
+  // Options set before the connection existed, applied when it does (as Node).
+  bool no_delay_ = false;
+  bool keep_alive_ = false;
+  unsigned keep_alive_delay_s_ = 0;
   bool peer_ended_ = false;  // allowHalfOpen false and the peer ended: writes fail with EPIPE
   std::vector<std::function<void()>> end_callbacks_;
   bool destroy_soon_ = false;
@@ -473,6 +529,14 @@ SocketPtr createConnection(I port, std::string host = "localhost", std::function
 inline SocketPtr createConnection(const char* path, std::function<void()> connectListener = {}) {
   return createConnection(std::string(path), std::move(connectListener));
 }
+/// `net.createConnection(port, connectListener)`: host "localhost".
+inline SocketPtr createConnection(PortValue port, std::function<void()> connectListener) {
+  return createConnection(std::move(port), "localhost", std::move(connectListener));
+}
+template <std::integral I>
+SocketPtr createConnection(I port, std::function<void()> connectListener) {
+  return createConnection(PortValue(port), "localhost", std::move(connectListener));
+}
 inline SocketPtr connect(ConnectOptions options, std::function<void()> connectListener = {}) {
   return createConnection(std::move(options), std::move(connectListener));
 }
@@ -488,6 +552,13 @@ inline SocketPtr connect(std::string path, std::function<void()> connectListener
 }
 inline SocketPtr connect(const char* path, std::function<void()> connectListener = {}) {
   return createConnection(std::string(path), std::move(connectListener));
+}
+inline SocketPtr connect(PortValue port, std::function<void()> connectListener) {
+  return createConnection(std::move(port), "localhost", std::move(connectListener));
+}
+template <std::integral I>
+SocketPtr connect(I port, std::function<void()> connectListener) {
+  return createConnection(PortValue(port), "localhost", std::move(connectListener));
 }
 
 /// Node's net.Stream alias.
