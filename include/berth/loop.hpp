@@ -1,6 +1,6 @@
 #pragma once
-// berth::Loop: an event loop over asio::io_context with Node's ref/unref rule:
-// run() returns once only unref'd handles remain.
+// berth::Loop: an event loop over asio::io_context with libuv's (so Node's) rule:
+// run() returns once no handle is both active and ref'd and no request is pending.
 
 #include <asio/any_io_executor.hpp>
 #include <asio/io_context.hpp>
@@ -14,8 +14,9 @@ namespace berth {
 
 /// An event loop over an `asio::io_context`. It either owns its context or attaches
 /// to one the application already has. Handles (acceptors, streams, timers) count
-/// themselves in the context while they are active and ref'd; `run()` returns when
-/// that count is zero and no ready handler is left, as Node's process exits.
+/// themselves in the context while they are active and ref'd, and pending requests
+/// (writes, connects, lookups) while they last; `run()` returns when that count is
+/// zero and no ready handler is left, as Node's process exits (see HandleRef).
 class Loop {
  public:
   /// A loop that owns its io_context.
@@ -34,13 +35,14 @@ class Loop {
   /// The context's executor, for `asio::co_spawn` and berth's objects.
   asio::any_io_executor get_executor() noexcept { return context_->get_executor(); }
 
-  /// Runs handlers until no ref'd handle is active and no handler is ready.
+  /// Runs handlers until no handle is both active and ref'd, no request is pending
+  /// and no handler is ready.
   /// Exceptions thrown by handlers (an unheard 'error', a listener's throw)
   /// propagate out of run(); calling run() again resumes the loop.
   std::size_t run();
   /// Makes run() return as soon as possible.
   void stop();
-  /// How many ref'd, active handles the loop has now.
+  /// How many active, ref'd handles and pending requests the loop has now.
   std::size_t ref_count() const noexcept;
 
   /// Node's process.nextTick: `f` runs after the current handler returns and before
@@ -79,7 +81,8 @@ inline std::size_t run() { return Loop::current().run(); }
 /// | Stream with a write pending (a request)                | yes, even unref'd         |
 /// | connect() resolving or connecting (a request)          | yes, even unref'd         |
 /// | net::Socket connected and reading (flowing or not)     | yes                       |
-/// | net::Socket paused (pause(), pauseOnConnect)           | no                        |
+/// | net::Socket paused once reading (pause(), no onread)   | yes: it reads on (*)      |
+/// | net::Socket paused before reading, or with onread      | no                        |
 /// | net::Socket paused with a write in flight              | yes, until it completes   |
 /// | net::Socket ending: shutdown, then 'finish'            | no, once 'finish' ran     |
 /// | net::Socket after 'end' (EOF), allowHalfOpen or not    | no (reading stopped)      |
@@ -88,6 +91,11 @@ inline std::size_t run() { return Loop::current().run(); }
 /// | net::Socket readable:false, or without a handle        | no                        |
 /// | net::Socket destroyed                                  | no                        |
 /// | any of the above unref()'d                             | only its pending requests |
+///
+/// (*) As Node v20's: a socket paused after reading started reads on into its buffer
+/// until readableHighWaterMark (then the row "at highWaterMark" applies); one paused
+/// before (pause() before connecting, pauseOnConnect) reads nothing, and with the
+/// `onread` option pause() stops reading at once.
 ///
 /// Ready handlers and nextTick callbacks always run before run() returns.
 class HandleRef {
