@@ -1,7 +1,6 @@
 // Node's test/parallel/test-net-socket-close-after-end.js: a server socket that ends
 // its side and reads the peer's data only 100 ms after 'readable' (with read()) still
 // emits 'end' before 'close'.
-// gap: berth lacks the 'readable' event and socket.read() (being added).
 #include "common.hpp"
 
 namespace test_net_socket_close_after_end {
