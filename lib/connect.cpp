@@ -285,8 +285,12 @@ asio::awaitable<Stream> connect(ConnectOptions options, Error& error) {
   if (int family = ip_family(host)) {
     addresses.push_back({host, family});
   } else {
-    // Node asks with AI_ADDRCONFIG unless hints were given.
-    LookupOptions lookup_options{options.family, options.hints ? options.hints : AI_ADDRCONFIG, true};
+    // Node asks with AI_ADDRCONFIG only when neither hints nor a family were given: with
+    // family 4 or 6 it asks for exactly that (so a host with loopback alone still
+    // resolves "localhost").
+    int hints = options.hints;
+    if (hints == 0 && options.family != 4 && options.family != 6) hints = AI_ADDRCONFIG;
+    LookupOptions lookup_options{options.family, hints, true};
     LookupFunction lookup = options.lookup;
     if (lookup) pending.deactivate();
     if (!lookup)

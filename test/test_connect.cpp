@@ -309,3 +309,31 @@ TEST_CASE("net::Socket emits the AggregateError of a connect whose every address
                                           "close true"});
   CHECK(s->autoSelectFamilyAttemptedAddresses() == std::vector<std::string>{"::1:" + p, "127.0.0.1:" + p});
 }
+
+TEST_CASE("a lookup is asked with AI_ADDRCONFIG only when neither a family nor hints were given, as Node",
+          "[connect]") {
+  // Node v20 (probed): family 0 -> hints 32 (dns.ADDRCONFIG), family 4 or 6 -> hints 0,
+  // and hints given -> those hints.
+  struct Case {
+    int family, hints, expected;
+  };
+  for (Case c : {Case{0, 0, AI_ADDRCONFIG}, Case{4, 0, 0}, Case{6, 0, 0}, Case{0, AI_V4MAPPED, AI_V4MAPPED}}) {
+    int asked = -1;
+    run_coro([&]() -> asio::awaitable<void> {
+      ConnectOptions options;
+      options.port = 1;
+      options.host = "example.invalid";
+      options.family = c.family;
+      options.hints = c.hints;
+      options.lookup = [&](const std::string&, const berth::LookupOptions& o, berth::LookupCallback cb) {
+        asked = o.hints;
+        cb(Error("ENOTFOUND", "getaddrinfo ENOTFOUND example.invalid"), {});
+      };
+      Error error;
+      co_await berth::connect(options, error);
+      CHECK(error);
+    });
+    INFO("family " << c.family << " hints " << c.hints);
+    CHECK(asked == c.expected);
+  }
+}
