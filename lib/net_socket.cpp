@@ -608,7 +608,6 @@ Socket& Socket::pause() {
 }
 
 Socket& Socket::resume() {
-  onread_stopped_ = false;
   if (options_.onread && !destroyed_) start_reading();
   if (flowing_ != true) {
     // With a 'readable' listener resume() does not flow, as in Node.

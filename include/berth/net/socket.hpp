@@ -449,7 +449,6 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   std::optional<bool> flowing_;
   bool reading_ = false;
   bool read_armed_ = false;  // a readiness wait is pending
-  bool onread_stopped_ = false;
   bool eof_ = false;
   // Node's ReadableState: the buffer of data read and not yet consumed (decoded text
   // once setEncoding() was called), its length as Node counts it, and the flags that
@@ -511,7 +510,6 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   std::optional<asio::steady_timer> timer_;
   bool timer_armed_ = false;
   bool timeout_fired_ = false;
-  std::function<void()> timeout_callback_;
   std::optional<ListenerId> timeout_listener_;
 
   std::optional<AbortSignal::ListenerId> abort_listener_;
