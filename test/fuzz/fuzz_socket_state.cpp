@@ -14,7 +14,8 @@
 // after 'end'; at most one 'error'; every write callback called exactly once;
 // bytes arrive in order as a prefix of what was written (always), and all of
 // them (bytes received = bytes written before the FIN) when nothing was
-// destroyed, reset or errored; bytesRead/bytesWritten agree with the counts.
+// destroyed, reset or errored; bytesWritten agrees with the count, and bytesRead
+// with it too unless a destroy dropped a paused socket's buffer (then it is more).
 
 #include <asio/post.hpp>
 #include <chrono>
@@ -250,7 +251,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     EXPECT(!side->data_after_end);
     EXPECT(side->errors <= 1);
     EXPECT(side->callbacks_called == side->callbacks_expected);
-    EXPECT(side->socket->bytesRead() == side->received);
+    if (side->socket->bytesRead() < side->received || side->socket->bytesWritten() != side->written)
+      std::fprintf(stderr, "%s: bytesRead %llu, received %llu; bytesWritten %llu, written %llu\n",
+                   side == &client ? "client" : "server", (unsigned long long)side->socket->bytesRead(),
+                   (unsigned long long)side->received, (unsigned long long)side->socket->bytesWritten(),
+                   (unsigned long long)side->written);
+    // bytesRead counts what left the kernel. A socket destroyed (here, or by an error
+    // such as ECONNRESET) while paused drops what it had buffered, as Node does: its
+    // bytesRead then exceeds what 'data' delivered (probed: Node v20 reads 51 bytes
+    // into a paused socket, gets ECONNRESET, and reports bytesRead 51 with no 'data').
+    EXPECT(side->socket->bytesRead() >= side->received);
+    if (!abrupt) EXPECT(side->socket->bytesRead() == side->received);
     EXPECT(side->socket->bytesWritten() == side->written);
     EXPECT(side->socket->destroyed());
     EXPECT(!side->socket->bufferSize());
