@@ -38,9 +38,10 @@ install_missing() {
 # Every program the build and the tests call that a bare Debian 12 does not have:
 # compilers and build tools, the libraries, clang's sanitizer and libFuzzer runtimes
 # (libclang-rt-14-dev), iproute2 (ss, which conformance.server-backlog runs to read a
-# listener's backlog) and ca-certificates for npm's download of Node v20 below.
+# listener's backlog), ca-certificates for npm's download of Node v20 below, and
+# ccache, so that a second run recompiles only what changed.
 packages=(build-essential cmake ninja-build pkg-config libasio-dev catch2 libspdlog-dev
-          clang libclang-rt-14-dev valgrind libuv1-dev iproute2 ca-certificates)
+          clang libclang-rt-14-dev valgrind libuv1-dev iproute2 ca-certificates ccache)
 node_major() { "$1" --version 2>/dev/null | sed -n 's/^v\([0-9]*\)\..*/\1/p'; }
 system_node=$(command -v node || true)
 # npm fetches Node v20 when the node on the PATH is not v20. Debian's npm comes with
@@ -83,6 +84,16 @@ fi
 PATH=$(dirname "$node_bin"):$PATH
 export PATH
 
+# Every build below (the fuzz targets' and the packaging tests' too) compiles through
+# ccache. Paths are hashed relative to this checkout, so a fresh clone elsewhere hits
+# the same cache; the sloppiness is what ccache's manual asks for precompiled headers.
+# BERTH_NO_CCACHE=1 compiles without it.
+if [ "${BERTH_NO_CCACHE:-0}" != 1 ]; then
+  export CMAKE_CXX_COMPILER_LAUNCHER=ccache CMAKE_C_COMPILER_LAUNCHER=ccache
+  export CCACHE_BASEDIR=$source_dir CCACHE_NOHASHDIR=true
+  export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
+fi
+
 # -g1 (line tables only) rather than -g: a quarter less compile time and objects a
 # third the size, and failures and sanitizer reports still name files and lines.
 step "g++ build and tests"
@@ -114,8 +125,9 @@ fi
 
 step "ThreadSanitizer build and [threads] tests"
 # The tests tagged [threads] (several loops on several threads) under ThreadSanitizer.
-# Only berth_tests, which holds them, is built: not the conformance, packaging and
-# sample programs, which have no [threads] tests and would only add build time.
+# Only berth_thread_tests, the test files that hold them, is built: not the rest of
+# the suite, the conformance, packaging and sample programs, which have no [threads]
+# tests and would only add build time.
 tsan_start=$SECONDS
 tsan_reports=$source_dir/build-tests-tsan/sanitizer-reports
 rm -rf "$tsan_reports" && mkdir -p "$tsan_reports"
@@ -126,12 +138,12 @@ trap 'compgen -G "$tsan_reports/*" >/dev/null && cat "$tsan_reports"/* >&2' EXIT
 # -O1: TSan's documentation asks for -O1 or higher for a reasonable speed.
 cmake -S "$source_dir" -B build-tests-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" \
       -DBERTH_SANITIZE_THREAD=ON -DBERTH_BUILD_SAMPLES=OFF -DBERTH_BUILD_BENCHMARKS=OFF
-cmake --build build-tests-tsan --parallel $jobs --target berth_tests
+cmake --build build-tests-tsan --parallel $jobs --target berth_thread_tests
 trap - EXIT
 # --warn NoTests fails the run if the tag matches nothing, and the summary line must
 # count at least one test case: the step cannot pass without running a [threads] test.
 tsan_log=build-tests-tsan/threads-tests.log
-if timeout 600 build-tests-tsan/test/berth_tests "[threads]" --warn NoTests 2>&1 | tee "$tsan_log"; then
+if timeout 600 build-tests-tsan/test/berth_thread_tests "[threads]" --warn NoTests 2>&1 | tee "$tsan_log"; then
   grep -Eq '^All tests passed \([0-9]+ assertions? in [1-9][0-9]* test cases?\)' "$tsan_log" ||
     failed+=("[threads] tests under ThreadSanitizer (no test case ran)")
 else
