@@ -10,6 +10,7 @@
 #include <array>
 #include <cmath>
 
+#include "berth/is_ip.hpp"
 #include "block_list_filter.hpp"
 #include "berth/net/server.hpp"
 #include "log.hpp"
@@ -38,6 +39,10 @@ std::span<std::uint8_t> shared_read_buffer() {
 
 Error destroyed_error() {
   return Error("ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed");
+}
+
+Error end_destroyed_error() {
+  return Error("ERR_STREAM_DESTROYED", "Cannot call end after a stream was destroyed");
 }
 
 }  // namespace
@@ -201,6 +206,11 @@ Socket& Socket::connect(ConnectOptions options, std::function<void()> connectLis
     if (auto s = weak.lock()) s->fire(events::connectionAttemptTimeout, ip, static_cast<int>(port), family);
   };
   BERTH_DEBUG_NET("connect: {}", options.path ? *options.path : options.host);
+  if (stream_) {
+    // A socket made from a descriptor: Node connects that same handle.
+    connect_adopted(std::move(core));
+    return *this;
+  }
   connect_cancel_ = std::make_shared<asio::cancellation_signal>();
   // Node starts connecting on the next tick: listeners added right after connect()
   // see 'lookup' and 'connectionAttempt'.
@@ -244,8 +254,96 @@ void Socket::attach(berth::Stream stream) {
   if (keep_alive_) stream_->set_keep_alive(true, keep_alive_delay_s_);
 }
 
+// Node's connect() on a socket that already has a handle (new Socket({fd})): the
+// same descriptor connects. The connect(2) is made here, synchronously, as Node's
+// uv_pipe_connect makes it (an IP literal: on Node's next tick, still before the loop
+// polls): reading has started on the descriptor, and an unconnected one polled now
+// would fail that read with EINVAL. A name is looked up first, as Node's
+// lookupAndConnect does, and the first address tried.
+void Socket::connect_adopted(berth::ConnectOptions core) {
+  std::uint64_t generation = ++connect_generation_;
+  auto fail_later = [this, generation](Error error) {
+    post([this, generation, error = std::move(error)]() mutable {
+      if (generation != connect_generation_ || destroyed_) return;
+      connecting_ = false;
+      destroy_impl(std::move(error), false);
+    });
+  };
+  if (core.path && !core.path->empty()) {
+    try {
+      connect_adopted_to(make_unix_endpoint(*core.path, "connect"), *core.path, std::nullopt);
+    } catch (const Error& e) {
+      fail_later(e);
+    }
+    return;
+  }
+  const std::string host = core.host.empty() ? std::string("localhost") : core.host;
+  const auto port = static_cast<std::uint16_t>(core.port.to_number());
+  if (isIP(host) != 0) {
+    connect_adopted_to(make_ip_endpoint(host, port), host, port);
+    return;
+  }
+  int hints = core.hints;
+  if (hints == 0 && core.family != 4 && core.family != 6) hints = AI_ADDRCONFIG;
+  LookupFunction lookup = core.lookup;
+  if (!lookup) {
+    auto executor = loop_->get_executor();
+    lookup = [executor](const std::string& h, const LookupOptions& o, LookupCallback cb) {
+      berth::default_lookup(executor, h, o, std::move(cb));
+    };
+  }
+  std::weak_ptr<Socket> weak = weak_from_this();
+  lookup(host, LookupOptions{core.family, hints, true},
+         [weak, generation, host, port](const Error& lookup_error, std::vector<LookupAddress> found) {
+           auto self = weak.lock();
+           if (!self || generation != self->connect_generation_ || self->destroyed_) return;
+           Error error = lookup_error;
+           if (!error && found.empty()) error = Error::lookup_failed("ENOTFOUND", host);
+           self->touch();
+           if (error) {
+             self->fire(events::lookup, error, std::string(), 0, host);
+             if (generation != self->connect_generation_ || self->destroyed_) return;
+             self->connecting_ = false;
+             self->destroy_impl(std::move(error), false);
+             return;
+           }
+           const LookupAddress first = found.front();
+           self->fire(events::lookup, Error{}, first.address, first.family, host);
+           if (generation != self->connect_generation_ || self->destroyed_) return;
+           try {
+             self->connect_adopted_to(make_ip_endpoint(first.address, port), first.address, port);
+           } catch (const Error& e) {
+             self->connecting_ = false;
+             self->destroy_impl(e, false);
+           }
+         });
+}
+
+void Socket::connect_adopted_to(const Endpoint& endpoint, std::string address, std::optional<int> port) {
+  std::uint64_t generation = connect_generation_;
+  if (port && *port <= 0) port.reset();  // Node names a port only above 0
+  std::weak_ptr<Socket> weak = weak_from_this();
+  // Asio makes the connect(2) call in async_connect itself; only its completion waits.
+  stream_->socket().async_connect(
+      endpoint, [weak, generation, address = std::move(address), port](const std::error_code& ec) {
+        auto self = weak.lock();
+        if (!self || generation != self->connect_generation_ || self->destroyed_) return;
+        self->connecting_ = false;
+        if (ec) {
+          self->destroy_impl(Error::from_system(ec, "connect", address, port), false);
+          return;
+        }
+        self->remote_cache_ = self->stream_->remote_address();
+        self->connected();
+      });
+}
+
 void Socket::on_connected(berth::Stream stream) {
   attach(std::move(stream));
+  connected();
+}
+
+void Socket::connected() {
   touch();
   if (connecting_writes_listener_) {
     // Node's write-on-connect drops its 'close' listener.
@@ -871,12 +969,33 @@ void Socket::fail_connecting_writes() {
     if (w.callback) w.callback(first || !errored_ ? before : *errored_);
     first = false;
   }
+  // Node's failed write-on-connect errors the stream first, so end() sees that error.
+  fail_end_callbacks(errored_ ? *errored_ : before);
 }
 
-Socket& Socket::end(std::function<void()> callback) {
+void Socket::fail_end_callbacks(const Error& error) {
+  auto callbacks = std::move(ends_cut_short_);
+  ends_cut_short_.clear();
+  for (auto& cb : callbacks) cb(error);
+}
+
+Socket& Socket::end_with(WriteCallback callback) {
   if (callback) {
-    if (finished_) post(std::move(callback));
-    else end_callbacks_.push_back(std::move(callback));
+    // Node's Writable.end: an error for a stream finished, or destroyed after an
+    // end() or an error, on the next tick; otherwise the callback waits for 'finish'.
+    // A stream destroyed cleanly before any end() keeps it forever (it never
+    // finishes): berth drops it instead, which nobody can tell apart.
+    if (finished_) {
+      post([callback = std::move(callback)] {
+        callback(Error("ERR_STREAM_ALREADY_FINISHED", "Cannot call end after a stream was finished"));
+      });
+    } else if (destroyed_ && (ending_ || errored_)) {
+      loop_->nextTick([callback = std::move(callback)] {
+        callback(Error("ERR_STREAM_DESTROYED", "Cannot call end after a stream was destroyed"));
+      });
+    } else if (!destroyed_) {
+      end_callbacks_.push_back(std::move(callback));
+    }
   }
   // A write with no connection errored the stream: Node's end() then leaves it unended.
   if (ending_ || destroyed_ || write_failed_) return *this;
@@ -896,25 +1015,10 @@ Socket& Socket::end(std::function<void()> callback) {
   return *this;
 }
 
-Socket& Socket::end(std::string_view text, std::function<void()> callback) {
-  write(text);
-  return end(std::move(callback));
-}
-
-Socket& Socket::end(std::string_view text, Encoding encoding, std::function<void()> callback) {
-  write(text, encoding);
-  return end(std::move(callback));
-}
-
-Socket& Socket::end(BufferView bytes, std::function<void()> callback) {
-  write(bytes);
-  return end(std::move(callback));
-}
-
 void Socket::run_end_callbacks() {
   auto callbacks = std::move(end_callbacks_);
   end_callbacks_.clear();
-  for (auto& cb : callbacks) cb();
+  for (auto& cb : callbacks) cb(Error{});
 }
 
 void Socket::maybe_finish() {
@@ -1008,10 +1112,17 @@ void Socket::destroy_impl(std::optional<Error> error, bool reset) {
     }
   }
   Error write_error = error ? *error : destroyed_error();
-  if (in_kernel.empty() && !failed.empty()) {
+  // end()'s callbacks follow the writes' at the same point, with the stream's error
+  // (Node's state.errored) or ERR_STREAM_DESTROYED.
+  ends_cut_short_ = std::move(end_callbacks_);
+  end_callbacks_.clear();
+  if (connecting_writes_listener_) {
+    // They wait with the writes for 'close' (fail_connecting_writes).
+  } else if (in_kernel.empty() && (!failed.empty() || !ends_cut_short_.empty())) {
     loop_->nextTick([self = shared_from_this(), failed = std::move(failed), write_error]() mutable {
       for (auto& w : failed)
         if (w.callback) w.callback(write_error);
+      self->fail_end_callbacks(self->errored_ ? *self->errored_ : end_destroyed_error());
     });
     failed.clear();
   }
@@ -1053,6 +1164,7 @@ void Socket::finish_close(std::deque<PendingWrite> in_kernel, std::deque<Pending
     if (w.callback) w.callback(Error{});
   for (auto& w : failed)
     if (w.callback) w.callback(write_error);
+  if (!connecting_writes_listener_) fail_end_callbacks(errored_ ? *errored_ : end_destroyed_error());
   close_emitted_ = true;
   fire(events::close, had_error);
   if (!destroyed_) return;  // a 'close' listener connected it again: keep its listeners
@@ -1244,9 +1356,13 @@ SocketPtr Socket::pipe(SocketPtr destination, bool end) {
 
 SocketPtr createConnection(ConnectOptions options, std::function<void()> connectListener) {
   SocketOptions socket_options;
+  socket_options.fd = options.fd;
   socket_options.allowHalfOpen = options.allowHalfOpen;
+  socket_options.readable = options.readable;
+  socket_options.writable = options.writable;
   socket_options.signal = options.signal;
   socket_options.onread = options.onread;
+  socket_options.highWaterMark = options.highWaterMark;
   auto socket = Socket::create(std::move(socket_options));
   if (!socket->destroyed()) socket->connect(std::move(options), std::move(connectListener));
   return socket;

@@ -796,3 +796,130 @@ TEST_CASE("data read before destroy() reaches a 'data' listener added just befor
   if (listen_first) CHECK(trace.lines == std::vector<std::string>{"data hello world", "close false"});
   else CHECK(trace.lines == std::vector<std::string>{"close false"});
 }
+
+// end()'s callback, in every state a socket can be in when it is destroyed or already
+// finished. The expected lines are what Node v20 printed for the same steps (probe:
+// each case on its own socket to a pauseOnConnect server, one after the other).
+namespace {
+
+struct EndCase {
+  std::string name;
+  // Drives the client; `cb` is the end callback to pass, `trace` the event log.
+  std::function<void(const net::SocketPtr& c, net::WriteCallback cb, std::function<void()> done)> steps;
+  bool connect_first;  // run `steps` once connected (else right after net::connect)
+  std::vector<std::string> expected;
+  std::uint16_t port_override = 0;  // 1: a port nobody listens on (connection refused)
+};
+
+std::vector<std::string> run_end_case(const EndCase& k) {
+  Trace trace;
+  net::ServerPtr server;
+  server = serve({.pauseOnConnect = true}, [](const net::SocketPtr& s) { s->on(net::events::error, [](const Error&) {}); },
+                 [&](std::uint16_t port) {
+                   auto c = net::connect(k.port_override ? k.port_override : port, "127.0.0.1");
+                   c->on(net::events::finish, [&] { trace("finish"); });
+                   c->on(net::events::error, [&](const Error& e) { trace("error " + e.code); });
+                   c->on(net::events::close, [&](bool e) {
+                     trace("close " + flag(e));
+                     after(30ms, [&] { server->close(); });
+                   });
+                   net::WriteCallback cb = [&](const Error& e) {
+                     trace("end cb " + (e ? e.code + " " + e.message : std::string("no error")));
+                   };
+                   auto done = [c] { if (!c->destroyed()) c->destroy(); };
+                   if (k.connect_first) c->on(net::events::connect, [&, c, cb, done] { k.steps(c, cb, done); });
+                   else k.steps(c, cb, done);
+                 });
+  run_loop();
+  return trace.lines;
+}
+
+}  // namespace
+
+TEST_CASE("end(callback) is called once in every state, with Node's error", "[net][socket][destroy][end]") {
+  const std::string destroyed = "ERR_STREAM_DESTROYED Cannot call end after a stream was destroyed";
+  const std::vector<EndCase> cases = {
+      {"A: a big write at the kernel, end(cb), destroy()",
+       [](auto c, auto cb, auto) {
+         c->write(Buffer::alloc(8 << 20));
+         c->end(cb);
+         c->destroy();
+       },
+       true, {"end cb " + destroyed, "close false"}},
+      {"A2: nothing queued, end(cb), destroy()",
+       [](auto c, auto cb, auto) {
+         c->end(cb);
+         c->destroy();
+       },
+       true, {"end cb " + destroyed, "close false"}},
+      {"B: connecting, end(cb), destroy()",
+       [](auto c, auto cb, auto) {
+         c->end(cb);
+         c->destroy();
+       },
+       false, {"end cb " + destroyed, "close false"}},
+      {"C: destroyed, then end(cb): never called",
+       [](auto c, auto cb, auto) {
+         c->destroy();
+         after(20ms, [c, cb] { c->end(cb); });
+       },
+       true, {"close false"}},
+      {"D: finished, then end(cb)",
+       [](auto c, auto cb, auto done) {
+         c->end();
+         after(30ms, [c, cb, done] {
+           c->end(cb);
+           after(20ms, done);
+         });
+       },
+       true, {"finish", "end cb ERR_STREAM_ALREADY_FINISHED Cannot call end after a stream was finished", "close false"}},
+      {"E: two end(cb) before 'finish'",
+       [](auto c, auto cb, auto done) {
+         c->end(cb);
+         c->end(cb);
+         after(30ms, done);
+       },
+       true, {"end cb no error", "end cb no error", "finish", "close false"}},
+      {"F: a big write at the kernel, end(cb), destroy(error)",
+       [](auto c, auto cb, auto) {
+         c->write(Buffer::alloc(8 << 20));
+         c->end(cb);
+         c->destroy(Error("EBOOM", "boom"));
+       },
+       true, {"error EBOOM", "end cb EBOOM boom", "close true"}},
+      {"G: connecting, end(cb), connection refused",
+       [](auto c, auto cb, auto) { c->end(cb); },
+       false, {"end cb ECONNREFUSED connect ECONNREFUSED 127.0.0.1:1", "error ECONNREFUSED", "close true"}, 1},
+      {"H: connecting, end(data, cb), destroy()",
+       [](auto c, auto cb, auto) {
+         c->end("x", cb);
+         c->destroy();
+       },
+       false,
+       {"close false",
+        "end cb ERR_SOCKET_CLOSED_BEFORE_CONNECTION Socket closed before the connection was established"}},
+  };
+  for (const auto& k : cases) {
+    INFO(k.name);
+    CHECK(run_end_case(k) == k.expected);
+  }
+}
+
+TEST_CASE("end() with a void() callback is called where Node calls it, the error ignored",
+          "[net][socket][destroy][end]") {
+  Trace trace;
+  net::ServerPtr server;
+  server = serve({.pauseOnConnect = true}, {}, [&](std::uint16_t port) {
+    auto c = net::connect(port, "127.0.0.1");
+    c->on(net::events::connect, [&, c] {
+      c->end([&] { trace("end cb"); });
+      c->destroy();
+    });
+    c->on(net::events::close, [&](bool) {
+      trace("close");
+      server->close();
+    });
+  });
+  run_loop();
+  CHECK(trace.lines == std::vector<std::string>{"end cb", "close"});
+}

@@ -8,9 +8,6 @@
 // plain socket(2) + bind(2). Node compares `_handle.fd` with the descriptor;
 // berth has no such property, so the port checks that the descriptor itself is
 // now connected to the server's path.
-// Gap: net::ConnectOptions has no fd / readable / writable, so the net.connect and
-// net.createConnection variants (Node passes the options to new Socket) cannot be
-// written; while it lacks them those four fail with a message.
 #include "common.hpp"
 
 #include <map>
@@ -37,18 +34,6 @@ std::string peer_path(int fd) {
   socklen_t len = sizeof addr;
   if (::getpeername(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return "";
   return addr.sun_path;
-}
-
-// The options of net.connect({ fd, readable, writable, path }), fd filled in later.
-template <class O = net::ConnectOptions>
-O connectOptionsWithFd(const std::string& path) {
-  O o;
-  o.path = path;
-  if constexpr (requires { o.readable = true; o.writable = true; }) {
-    o.readable = true;
-    o.writable = true;
-  }
-  return o;
 }
 
 TEST_CASE("test-net-connect-options-fd", "[node]") {
@@ -98,34 +83,28 @@ TEST_CASE("test-net-connect-options-fd", "[node]") {
       });
     };
 
-    // Generic, so that the branch using ConnectOptions::fd is only compiled once it exists.
-    auto viaConnect = [&](int index, auto o) {
-      if constexpr (requires { o.fd; }) {
-        o.fd = getSocketOpt(index).fd;
-        auto self = std::make_shared<net::Socket*>(nullptr);
-        net::SocketPtr s;
-        if (index == 0) s = net::connect(o, getConnectCb(index, self));
-        if (index == 1) {
-          s = net::connect(o);
-          s->on(net::events::connect, getConnectCb(index, self));
-        }
-        if (index == 2) s = net::createConnection(o, getConnectCb(index, self));
-        if (index == 3) {
-          s = net::createConnection(o);
-          s->on(net::events::connect, getConnectCb(index, self));
-        }
-        *self = s.get();
-        clients.push_back(s);
-      } else {
-        FAIL_CHECK("gap: net::ConnectOptions has no fd/readable/writable (variant " << index << ")");
-        // Keep the server's count: connect this variant through the Socket form.
-        auto s = net::Socket::create(getSocketOpt(index));
-        auto self = std::make_shared<net::Socket*>(s.get());
-        s->connect(net::ConnectOptions{.path = serverPath}, getConnectCb(index, self));
-        clients.push_back(s);
+    auto viaConnect = [&](int index) {
+      net::ConnectOptions o{.path = serverPath};
+      const auto socketOpt = getSocketOpt(index);
+      o.fd = socketOpt.fd;
+      o.readable = socketOpt.readable;
+      o.writable = socketOpt.writable;
+      auto self = std::make_shared<net::Socket*>(nullptr);
+      net::SocketPtr s;
+      if (index == 0) s = net::connect(o, getConnectCb(index, self));
+      if (index == 1) {
+        s = net::connect(o);
+        s->on(net::events::connect, getConnectCb(index, self));
       }
+      if (index == 2) s = net::createConnection(o, getConnectCb(index, self));
+      if (index == 3) {
+        s = net::createConnection(o);
+        s->on(net::events::connect, getConnectCb(index, self));
+      }
+      *self = s.get();
+      clients.push_back(s);
     };
-    for (int index = 0; index < 4; index++) viaConnect(index, connectOptionsWithFd(serverPath));
+    for (int index = 0; index < 4; index++) viaConnect(index);
     {
       auto s = net::Socket::create(getSocketOpt(4));
       auto self = std::make_shared<net::Socket*>(s.get());

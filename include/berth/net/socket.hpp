@@ -6,6 +6,7 @@
 #include <asio/steady_timer.hpp>
 #include <chrono>
 #include <concepts>
+#include <type_traits>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -49,7 +50,12 @@ struct OnRead {
 
 /// `new net.Socket(options)`.
 struct SocketOptions {
-  std::optional<int> fd{};          ///< wrap an existing connected socket
+  /// Wrap an open TCP or Unix stream socket (the Socket owns it from then on). A
+  /// connected one is ready at once; an unconnected one (bound, say) is connected by
+  /// a later connect(), on this same descriptor, as Node does. Reading starts at once
+  /// (unless `readable` is false), so an unconnected descriptor nobody connects in the
+  /// same tick fails its read: 'error' EINVAL ("read EINVAL"), as in Node.
+  std::optional<int> fd{};
   bool allowHalfOpen = false;       ///< keep writable after the peer's FIN
   bool readable = true;             ///< with fd: allow reads
   bool writable = true;             ///< with fd: allow writes
@@ -76,9 +82,22 @@ struct ConnectOptions {
   std::chrono::milliseconds keepAliveInitialDelay{0};
   std::optional<std::chrono::milliseconds> timeout{};  ///< setTimeout() once created
   std::optional<OnRead> onread{};
-  bool allowHalfOpen = false;     ///< used by net.connect (the Socket's option)
+  bool allowHalfOpen = false;  ///< keep writable after the peer's FIN (the Socket's option)
   std::optional<AbortSignal> signal{};
   std::shared_ptr<const BlockList> blockList{};  ///< refuse blocked addresses (ERR_IP_BLOCKED)
+
+  // The Socket's own options (SocketOptions: these, allowHalfOpen, signal and onread),
+  // which net.connect() and net.createConnection() pass to the Socket they create, as
+  // Node passes its one options object to both `new net.Socket()` and
+  // `socket.connect()`. A socket.connect() call ignores these four.
+  /// Connect this descriptor, an open and unconnected TCP or Unix stream socket,
+  /// rather than a new one (SocketOptions::fd). A path or an IP literal is connected
+  /// at once; a name is looked up first and its first address (of `family`, if
+  /// given) is tried, without happy eyeballs: one descriptor tries one address.
+  std::optional<int> fd{};
+  bool readable = true;             ///< false: never read (the Socket's `readable`)
+  bool writable = true;             ///< false: never write (the Socket's `writable`)
+  std::size_t highWaterMark = 16384;  ///< readable and writable high water mark, bytes
 };
 
 /// Socket events. Listener signatures are checked at compile time.
@@ -105,6 +124,27 @@ using berth::events::error;
 
 /// A write's completion: an empty Error on success.
 using WriteCallback = std::function<void(const Error&)>;
+
+/// A callback for Socket::end(): `void(const Error&)` (WriteCallback's signature), or
+/// `void()` for a caller that ignores the error.
+/// Checked on the stored copy, which is what gets called (a mutable lambda qualifies).
+template <class F>
+concept EndCallback = std::invocable<std::decay_t<F>&, const Error&> || std::invocable<std::decay_t<F>&>;
+
+/// end()'s callback as a WriteCallback: a `void()` one is called at the same points,
+/// its error dropped; an empty std::function stays empty.
+template <EndCallback F>
+WriteCallback as_end_callback(F&& callback) {
+  using Stored = std::decay_t<F>;
+  if constexpr (std::is_constructible_v<bool, const Stored&>) {
+    if (!static_cast<bool>(callback)) return {};
+  }
+  if constexpr (std::invocable<Stored&, const Error&>) {
+    return WriteCallback(std::forward<F>(callback));
+  } else {
+    return [callback = Stored(std::forward<F>(callback))](const Error&) mutable { callback(); };
+  }
+}
 
 /// Node's net.Socket: a duplex stream over TCP or a Unix socket with Node's events,
 /// properties and methods. Create with Socket::create() or net::connect().
@@ -221,15 +261,57 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   /// Before connect() nothing happens yet: as in Node, the FIN goes out once the
   /// connection is made (the writable side then reads as not ended again, and
   /// 'finish' and the callback follow the next end(), e.g. the automatic one after
-  /// the peer's 'end' when allowHalfOpen is false). The callback runs just before
-  /// 'finish'; unlike Node's it takes no error and is not called when the socket is
-  /// destroyed first (Node calls it with the error).
-  Socket& end(std::function<void()> callback = {});
-  Socket& end(std::string_view text, std::function<void()> callback = {});
-  Socket& end(std::string_view text, Encoding encoding, std::function<void()> callback = {});
-  Socket& end(BufferView bytes, std::function<void()> callback = {});
-  Socket& end(const char* text, std::function<void()> callback = {}) { return end(std::string_view(text), std::move(callback)); }
-  Socket& end(const std::string& text, std::function<void()> callback = {}) { return end(std::string_view(text), std::move(callback)); }
+  /// the peer's 'end' when allowHalfOpen is false).
+  /// The callback is Node's: called once, with an empty Error just before 'finish';
+  /// with ERR_STREAM_ALREADY_FINISHED (on the next turn) when the socket had already
+  /// finished; and, when the socket is destroyed before it finishes, with the error
+  /// it was destroyed with, else ERR_STREAM_DESTROYED, at the point Node calls it
+  /// (beside the callbacks of the writes cut short; ERR_SOCKET_CLOSED_BEFORE_CONNECTION
+  /// after 'close' when writes were waiting for the connection). As in Node, an end()
+  /// first made on a socket already destroyed without error never calls it. The
+  /// `void()` form is called at the same points and ignores the error.
+  Socket& end() { return end_with(WriteCallback{}); }
+  template <EndCallback F>
+  Socket& end(F&& callback) {
+    return end_with(as_end_callback(std::forward<F>(callback)));
+  }
+  Socket& end(std::string_view text) {
+    write(text);
+    return end();
+  }
+  template <EndCallback F>
+  Socket& end(std::string_view text, F&& callback) {
+    write(text);
+    return end(std::forward<F>(callback));
+  }
+  Socket& end(std::string_view text, Encoding encoding) {
+    write(text, encoding);
+    return end();
+  }
+  template <EndCallback F>
+  Socket& end(std::string_view text, Encoding encoding, F&& callback) {
+    write(text, encoding);
+    return end(std::forward<F>(callback));
+  }
+  Socket& end(BufferView bytes) {
+    write(bytes);
+    return end();
+  }
+  template <EndCallback F>
+  Socket& end(BufferView bytes, F&& callback) {
+    write(bytes);
+    return end(std::forward<F>(callback));
+  }
+  Socket& end(const char* text) { return end(std::string_view(text)); }
+  template <EndCallback F>
+  Socket& end(const char* text, F&& callback) {
+    return end(std::string_view(text), std::forward<F>(callback));
+  }
+  Socket& end(const std::string& text) { return end(std::string_view(text)); }
+  template <EndCallback F>
+  Socket& end(const std::string& text, F&& callback) {
+    return end(std::string_view(text), std::forward<F>(callback));
+  }
   /// `socket.destroy([error])`. Callbacks of writes not yet done are called as Node
   /// calls them: writes made while connecting get ERR_SOCKET_CLOSED_BEFORE_CONNECTION
   /// (the first; later ones `error` if given) from a 'close' listener registered at the
@@ -380,6 +462,9 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
  private:
   void attach(berth::Stream stream);
   void on_connected(berth::Stream stream);
+  void connected();
+  void connect_adopted(berth::ConnectOptions core);
+  void connect_adopted_to(const Endpoint& endpoint, std::string address, std::optional<int> port);
   void start_reading();
   void stop_reading();
   void arm_read();
@@ -418,6 +503,8 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   void on_timer();
   void watch_connecting_writes();
   void fail_connecting_writes();
+  void fail_end_callbacks(const Error& error);
+  Socket& end_with(WriteCallback callback);
   void shutdown_after_connect();
   template <class F>
   void post(F&& f);
@@ -498,7 +585,8 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   bool keep_alive_ = false;
   unsigned keep_alive_delay_s_ = 0;
   bool peer_ended_ = false;  // allowHalfOpen false and the peer ended: writes fail with EPIPE
-  std::vector<std::function<void()>> end_callbacks_;
+  std::vector<WriteCallback> end_callbacks_;
+  std::vector<WriteCallback> ends_cut_short_;  // end() callbacks of a destroyed socket, still to call
   bool destroy_soon_ = false;
 
   // Addresses cached for after close.
