@@ -30,3 +30,18 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/berthConfigVersion.cmake
   COMPATIBILITY SameMinorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/berthConfig.cmake ${PROJECT_BINARY_DIR}/berthConfigVersion.cmake
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/berth)
+
+# berth.pc, for builds without CMake. It carries berth_asio's compile definitions,
+# clang's coroutine ones included (harmless for g++), since pkg-config cannot tell
+# the compilers apart.
+if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}")
+  set(berth_pc_prefix_from_pcfiledir "")
+  message(WARNING "berth: an absolute CMAKE_INSTALL_LIBDIR makes berth.pc name fixed paths")
+else()
+  file(RELATIVE_PATH berth_pc_prefix_from_pcfiledir "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")
+endif()
+set(berth_pc_defines "-DASIO_STANDALONE -DASIO_NO_DEPRECATED -DASIO_DISABLE_STD_ALIGNED_ALLOC")
+string(APPEND berth_pc_defines " -DASIO_HAS_CO_AWAIT=1 -DASIO_HAS_STD_COROUTINE=1")
+set(berth_pc_requires "spdlog")
+configure_file(${CMAKE_CURRENT_LIST_DIR}/berth.pc.in ${PROJECT_BINARY_DIR}/berth.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/berth.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cctype>
 #include <cstring>
+#include <ostream>
 
 #include <asio/error.hpp>
 
@@ -81,6 +82,39 @@ Error Error::aggregate(std::vector<Error> errors) {
   e.errors = std::move(errors);
   return e;
 }
+
+namespace {
+const char* kind_name(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::TypeError: return "TypeError";
+    case ErrorKind::RangeError: return "RangeError";
+    case ErrorKind::AbortError: return "AbortError";
+    case ErrorKind::AggregateError: return "AggregateError";
+    case ErrorKind::Error: break;
+  }
+  return "Error";
+}
+}  // namespace
+
+std::string to_string(const Error& error) {
+  if (!error) return "no error";
+  // Node's Error.prototype.toString is `name: message`; a Node internal error's name
+  // carries its code in brackets, a system error's message has it already.
+  std::string text = kind_name(error.kind);
+  if (error.message.find(error.code) == std::string::npos) text += " [" + error.code + "]";
+  if (!error.message.empty()) {
+    text += ": " + error.message;
+  } else if (!error.errors.empty()) {
+    text += ": ";
+    for (std::size_t i = 0; i < error.errors.size(); ++i) {
+      if (i) text += "; ";
+      text += error.errors[i].message;
+    }
+  }
+  return text;
+}
+
+std::ostream& operator<<(std::ostream& out, const Error& error) { return out << to_string(error); }
 
 std::string errno_name(int n) {
   if (const char* name = strerrorname_np(n)) return name;

@@ -1,6 +1,7 @@
 #pragma once
 // berth::Acceptor: a listening TCP or Unix socket; `co_await accept()` yields a Stream.
 
+#include "berth/detail/coroutines.hpp"  // first: stops a build without coroutines, in words
 #include <asio/awaitable.hpp>
 #include <asio/basic_socket_acceptor.hpp>
 #include <asio/generic/stream_protocol.hpp>

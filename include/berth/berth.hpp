@@ -5,6 +5,7 @@
 #include "berth/address_info.hpp"
 #include "berth/connect.hpp"
 #include "berth/error.hpp"
+#include "berth/format.hpp"
 #include "berth/loop.hpp"
 #include "berth/port.hpp"
 #include "berth/stream.hpp"

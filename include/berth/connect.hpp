@@ -1,6 +1,7 @@
 #pragma once
 // berth::connect: resolve, optionally happy-eyeballs, and connect; awaitable.
 
+#include "berth/detail/coroutines.hpp"  // first: stops a build without coroutines, in words
 #include <asio/awaitable.hpp>
 #include <chrono>
 #include <functional>

@@ -2,6 +2,7 @@
 // berth::Error: one error type carrying the fields Node puts on its errors.
 
 #include <exception>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <system_error>
@@ -65,6 +66,19 @@ class Error : public std::exception {
   /// AggregateError's `errors`, in the order they happened (empty for other kinds).
   std::vector<Error> errors;
 };
+
+/// An error as Node's `String(err)` prints it, with its code always in it:
+/// `RangeError [ERR_SOCKET_BAD_PORT]: Port should be >= 0 and < 65536. ...` and
+/// `Error: connect ECONNREFUSED 127.0.0.1:1` exactly as Node; where Node's text lacks
+/// the code, it is added the same way: `AbortError [ABORT_ERR]: The operation was
+/// aborted`, and an AggregateError (no message of its own) lists its errors' messages:
+/// `AggregateError [ECONNREFUSED]: connect ECONNREFUSED ::1:1; connect ECONNREFUSED
+/// 127.0.0.1:1`. An empty Error (no error) prints `no error`. For fmt and spdlog,
+/// include berth/format.hpp.
+std::string to_string(const Error& error);
+
+/// Writes to_string(error).
+std::ostream& operator<<(std::ostream& out, const Error& error);
 
 /// The name libuv (and so Node) gives an errno value: ECONNREFUSED -> "ECONNREFUSED".
 std::string errno_name(int positive_errno);

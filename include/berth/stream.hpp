@@ -1,6 +1,7 @@
 #pragma once
 // berth::Stream: a connected TCP or Unix stream whose operations are awaitables.
 
+#include "berth/detail/coroutines.hpp"  // first: stops a build without coroutines, in words
 #include <asio/awaitable.hpp>
 #include <asio/associated_allocator.hpp>
 #include <asio/associated_cancellation_slot.hpp>

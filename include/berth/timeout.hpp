@@ -1,6 +1,7 @@
 #pragma once
 // berth::with_timeout: bounds any awaitable operation by a deadline.
 
+#include "berth/detail/coroutines.hpp"  // first: stops a build without coroutines, in words
 #include <asio/awaitable.hpp>
 #include <asio/experimental/awaitable_operators.hpp>
 #include <asio/steady_timer.hpp>

@@ -1,6 +1,7 @@
 #pragma once
 // berth::net::Server: Node's net.Server over berth::Acceptor.
 
+#include "berth/detail/coroutines.hpp"  // first: stops a build without coroutines, in words
 #include <chrono>
 #include <concepts>
 #include <functional>

@@ -1,6 +1,7 @@
 #pragma once
 // berth::net::Socket: Node's net.Socket, an adapter over berth's coroutine core.
 
+#include "berth/detail/coroutines.hpp"  // first: stops a build without coroutines, in words
 #include <asio/awaitable.hpp>
 #include <asio/cancellation_signal.hpp>
 #include <asio/steady_timer.hpp>
