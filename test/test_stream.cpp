@@ -305,3 +305,48 @@ TEST_CASE("setNoDelay and setKeepAlive set the socket options Node sets", "[stre
     CHECK(v == 1);
   });
 }
+
+// Stream::write takes a string, a BufferView or Buffer, a span of bytes, or an Asio
+// buffer sequence; anything else is one static_assert in berth's words (not tested
+// here: it would not compile), which WritableBytes decides.
+static_assert(berth::WritableBytes<std::string>);
+static_assert(berth::WritableBytes<std::string_view>);
+static_assert(berth::WritableBytes<char[5]>);
+static_assert(berth::WritableBytes<const char*>);
+static_assert(berth::WritableBytes<berth::BufferView>);
+static_assert(berth::WritableBytes<berth::Buffer>);
+static_assert(berth::WritableBytes<std::span<const std::byte>>);
+static_assert(berth::WritableBytes<asio::const_buffer>);
+static_assert(berth::WritableBytes<std::vector<asio::const_buffer>>);
+static_assert(!berth::WritableBytes<int>);
+static_assert(!berth::WritableBytes<std::vector<int>>);
+
+TEST_CASE("write takes strings, BufferView, Buffer, byte spans and buffer sequences", "[stream]") {
+  run_coro([&]() -> asio::awaitable<void> {
+    auto [client, server] = co_await connected_pair("127.0.0.1");
+    const std::string text = "string|";
+    const std::byte raw[] = {std::byte{'s'}, std::byte{'p'}, std::byte{'a'}, std::byte{'n'}, std::byte{'|'}};
+    std::vector<asio::const_buffer> gather{asio::buffer("gat", 3), asio::buffer("her|", 4)};
+    std::size_t sent = 0;
+    sent += co_await client.write(text);
+    sent += co_await client.write(std::string("temporary|"));
+    sent += co_await client.write("literal|");
+    sent += co_await client.write(std::string_view("view|"));
+    sent += co_await client.write(berth::BufferView("bufferview|", 11));
+    sent += co_await client.write(berth::Buffer::from("buffer|"));
+    sent += co_await client.write(std::span<const std::byte>(raw));
+    sent += co_await client.write(gather);
+    berth::Error error;
+    sent += co_await client.write(std::string("error-form|"), error);
+    CHECK_FALSE(error);
+    std::error_code ec;
+    sent += co_await client.write("code-form", ec);
+    CHECK_FALSE(ec);
+    const std::string expected =
+        "string|temporary|literal|view|bufferview|buffer|span|gather|error-form|code-form";
+    CHECK(sent == expected.size());
+    std::string got(expected.size(), '\0');
+    co_await server.read_exactly(asio::buffer(got));
+    CHECK(got == expected);
+  });
+}

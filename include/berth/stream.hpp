@@ -12,9 +12,15 @@
 #include <asio/redirect_error.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
+#include <concepts>
+#include <cstddef>
 #include <optional>
+#include <span>
+#include <string_view>
+#include <type_traits>
 
 #include "berth/address_info.hpp"
+#include "berth/buffer.hpp"
 #include "berth/error.hpp"
 #include "berth/loop.hpp"
 
@@ -43,6 +49,38 @@ struct GuardedHandler {
   }
 };
 
+}  // namespace detail
+
+/// What Stream::write and try_write take: an Asio const buffer sequence
+/// (`asio::buffer(...)`, a `std::vector<asio::const_buffer>` for one gather write), or
+/// contiguous bytes: `std::string_view` and what converts to it (`std::string`, a string
+/// literal, whose terminating '\0' is not sent), `berth::BufferView`, `berth::Buffer`,
+/// `std::span<const std::byte>`. The bytes are not copied: they must outlive the write
+/// (a temporary does, in `co_await stream.write(std::string(...))`).
+template <class T>
+concept WritableBytes = asio::is_const_buffer_sequence<T>::value || std::convertible_to<const T&, std::string_view> ||
+                        std::same_as<T, BufferView> || std::same_as<T, Buffer> ||
+                        std::convertible_to<const T&, std::span<const std::byte>>;
+
+namespace detail {
+/// The Asio buffer(s) over a WritableBytes value, without copying.
+template <WritableBytes T>
+decltype(auto) as_const_buffers(const T& bytes) {
+  if constexpr (asio::is_const_buffer_sequence<T>::value) {
+    return (bytes);
+  } else if constexpr (std::convertible_to<const T&, std::string_view>) {
+    std::string_view text = bytes;
+    return asio::const_buffer(text.data(), text.size());
+  } else if constexpr (std::same_as<T, BufferView> || std::same_as<T, Buffer>) {
+    return asio::const_buffer(bytes.data(), bytes.size());
+  } else {
+    std::span<const std::byte> span = bytes;
+    return asio::const_buffer(span.data(), span.size());
+  }
+}
+
+template <class T>
+inline constexpr bool not_writable_bytes = false;
 }  // namespace detail
 
 /// A connected stream socket, TCP (IPv4/IPv6) or Unix domain, in one type.
@@ -101,48 +139,54 @@ class Stream {
   std::size_t try_read(asio::mutable_buffer buffer, Error& error, bool& would_block, bool& eof);
   std::size_t try_read(asio::mutable_buffer buffer, std::error_code& ec, bool& would_block, bool& eof);
 
-  /// Writes all of a buffer, or of a buffer sequence in one gather write.
-  template <class ConstBufferSequence>
-  asio::awaitable<std::size_t> write(const ConstBufferSequence& buffers) {
+  /// Writes all of `bytes` (see WritableBytes: a string, a BufferView or Buffer, a span of
+  /// bytes, or an Asio buffer sequence, which goes out in one gather write); completes
+  /// with the number of bytes written once the kernel has taken them all. Errors
+  /// (EPIPE, ECONNRESET, ...) come as berth::Error with syscall "write".
+  template <WritableBytes Bytes>
+  asio::awaitable<std::size_t> write(const Bytes& bytes) {
     Error error;
-    std::size_t n = co_await write(buffers, error);
+    std::size_t n = co_await write(bytes, error);
     if (error) throw error;
     co_return n;
   }
-  template <class ConstBufferSequence>
-  asio::awaitable<std::size_t> write(const ConstBufferSequence& buffers, Error& error) {
+  template <WritableBytes Bytes>
+  asio::awaitable<std::size_t> write(const Bytes& bytes, Error& error) {
     std::error_code ec;
-    std::size_t n = co_await write(buffers, ec);
+    std::size_t n = co_await write(bytes, ec);
     set_error(error, ec, "write");
     co_return n;
   }
   /// Asio's own async_write: no coroutine frame of berth's around it.
-  template <class ConstBufferSequence>
-  asio::awaitable<std::size_t> write(const ConstBufferSequence& buffers, std::error_code& ec) {
-    auto token = asio::redirect_error(asio::use_awaitable, ec);
-    return asio::async_initiate<decltype(token), void(std::error_code, std::size_t)>(
-        [this](auto handler, const ConstBufferSequence& b) {
-          // A write is a request (libuv's uv_write_t): it keeps the loop alive, ref'd or not.
-          asio::async_write(socket_, b,
-                            detail::GuardedHandler<decltype(handler), HandleRef::Request>{
-                                std::move(handler), handle_ref_.request()});
-        },
-        token, buffers);
+  template <WritableBytes Bytes>
+  asio::awaitable<std::size_t> write(const Bytes& bytes, std::error_code& ec) {
+    return write_buffers(detail::as_const_buffers(bytes), ec);
+  }
+  /// Anything else: one error in berth's words rather than pages from inside Asio.
+  template <class T, class... Rest>
+    requires(!WritableBytes<T>)
+  asio::awaitable<std::size_t> write(const T&, Rest&...) {
+    static_assert(detail::not_writable_bytes<T>,
+                  "berth::Stream::write takes bytes: a std::string_view (a std::string or a string literal "
+                  "converts), a berth::BufferView or berth::Buffer, a std::span<const std::byte>, or an Asio "
+                  "const buffer sequence such as asio::buffer(data, size)");
+    co_return 0;
   }
 
-  /// Writes what the kernel takes now without waiting; returns the bytes taken.
-  template <class ConstBufferSequence>
-  std::size_t try_write(const ConstBufferSequence& buffers, Error& error) {
+  /// Writes what the kernel takes now without waiting; returns the bytes taken (any
+  /// WritableBytes).
+  template <WritableBytes Bytes>
+  std::size_t try_write(const Bytes& bytes, Error& error) {
     std::error_code ec;
-    std::size_t n = try_write(buffers, ec);
+    std::size_t n = try_write(bytes, ec);
     set_error(error, ec, "write");
     return n;
   }
-  template <class ConstBufferSequence>
-  std::size_t try_write(const ConstBufferSequence& buffers, std::error_code& ec) {
+  template <WritableBytes Bytes>
+  std::size_t try_write(const Bytes& bytes, std::error_code& ec) {
     ec.clear();
     if (!socket_.non_blocking()) socket_.non_blocking(true, ec);  // one ioctl, not one per call
-    std::size_t n = socket_.write_some(buffers, ec);
+    std::size_t n = socket_.write_some(detail::as_const_buffers(bytes), ec);
     if (ec == asio::error::would_block || ec == asio::error::try_again) ec.clear();
     return n;
   }
@@ -207,6 +251,19 @@ class Stream {
       error = Error::from_system(ec, syscall);
     else if (error)
       error = Error{};
+  }
+
+  template <class ConstBufferSequence>
+  asio::awaitable<std::size_t> write_buffers(const ConstBufferSequence& buffers, std::error_code& ec) {
+    auto token = asio::redirect_error(asio::use_awaitable, ec);
+    return asio::async_initiate<decltype(token), void(std::error_code, std::size_t)>(
+        [this](auto handler, const ConstBufferSequence& b) {
+          // A write is a request (libuv's uv_write_t): it keeps the loop alive, ref'd or not.
+          asio::async_write(socket_, b,
+                            detail::GuardedHandler<decltype(handler), HandleRef::Request>{
+                                std::move(handler), handle_ref_.request()});
+        },
+        token, buffers);
   }
 
   socket_type socket_;
