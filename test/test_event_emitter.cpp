@@ -65,8 +65,11 @@ using berth::events::error;
 
 namespace ev = test_events;
 
+// Whether on() takes F for an event of Signature. A listener that does not fit stops the
+// build at one static_assert in on() (berth's message, not a page of template errors),
+// so the check is made, as on() makes it, with berth::ListenerFor.
 template <class F, class Signature>
-concept Listens = requires(EventEmitter& emitter, const Event<Signature>& event, F f) {
+concept Listens = berth::ListenerFor<F, Signature> && requires(EventEmitter& emitter, const Event<Signature>& event, F f) {
   emitter.on(event, std::move(f));
 };
 

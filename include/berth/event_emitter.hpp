@@ -173,6 +173,22 @@ concept ListenerFor =
     std::constructible_from<std::decay_t<F>, F> &&
     detail::listener_traits<std::decay_t<F>, Signature>::arity != detail::no_arity;
 
+namespace detail {
+template <class F, class Signature>
+inline constexpr bool listener_fits = false;
+
+// The overloads for a listener that does not fit its event: one message in berth's
+// words (the notes under it name the event's signature and the listener's type).
+template <class F, class Signature>
+void wrong_listener() {
+  static_assert(listener_fits<F, Signature>,
+                "this listener does not fit its event: it must be callable with the event's arguments, or "
+                "with the first few of them (even none), as in JavaScript; e.g. net::events::data takes "
+                "void(berth::BufferView), net::events::close void(bool hadError), events::error "
+                "void(const berth::Error&)");
+}
+}  // namespace detail
+
 /// Node's EventEmitter: typed events, any number of listeners per event. Neither copied
 /// nor moved: an emitter has an identity, which its listeners often capture.
 class EventEmitter {
@@ -189,11 +205,23 @@ class EventEmitter {
   ListenerId on(const Event<void(Args...)>& event, F&& listener) {
     return add<void(Args...)>(event.name, std::forward<F>(listener), false, false);
   }
+  template <class... Args, class F>
+    requires(!ListenerFor<F, void(Args...)>)
+  ListenerId on(const Event<void(Args...)>&, F&&) {
+    detail::wrong_listener<F, void(Args...)>();
+    return {};
+  }
 
   /// `emitter.addListener(event, listener)`: the same as on().
   template <class... Args, ListenerFor<void(Args...)> F>
   ListenerId addListener(const Event<void(Args...)>& event, F&& listener) {
     return add<void(Args...)>(event.name, std::forward<F>(listener), false, false);
+  }
+  template <class... Args, class F>
+    requires(!ListenerFor<F, void(Args...)>)
+  ListenerId addListener(const Event<void(Args...)>&, F&&) {
+    detail::wrong_listener<F, void(Args...)>();
+    return {};
   }
 
   /// `emitter.once(event, listener)`: adds a listener removed when the event next fires.
@@ -201,17 +229,35 @@ class EventEmitter {
   ListenerId once(const Event<void(Args...)>& event, F&& listener) {
     return add<void(Args...)>(event.name, std::forward<F>(listener), false, true);
   }
+  template <class... Args, class F>
+    requires(!ListenerFor<F, void(Args...)>)
+  ListenerId once(const Event<void(Args...)>&, F&&) {
+    detail::wrong_listener<F, void(Args...)>();
+    return {};
+  }
 
   /// `emitter.prependListener(event, listener)`: adds `listener` before the others.
   template <class... Args, ListenerFor<void(Args...)> F>
   ListenerId prependListener(const Event<void(Args...)>& event, F&& listener) {
     return add<void(Args...)>(event.name, std::forward<F>(listener), true, false);
   }
+  template <class... Args, class F>
+    requires(!ListenerFor<F, void(Args...)>)
+  ListenerId prependListener(const Event<void(Args...)>&, F&&) {
+    detail::wrong_listener<F, void(Args...)>();
+    return {};
+  }
 
   /// `emitter.prependOnceListener(event, listener)`: once(), placed before the others.
   template <class... Args, ListenerFor<void(Args...)> F>
   ListenerId prependOnceListener(const Event<void(Args...)>& event, F&& listener) {
     return add<void(Args...)>(event.name, std::forward<F>(listener), true, true);
+  }
+  template <class... Args, class F>
+    requires(!ListenerFor<F, void(Args...)>)
+  ListenerId prependOnceListener(const Event<void(Args...)>&, F&&) {
+    detail::wrong_listener<F, void(Args...)>();
+    return {};
   }
 
   /// `emitter.off(event, listener)`: removes the registration `id`; false if `id` is not
