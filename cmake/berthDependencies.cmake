@@ -40,9 +40,6 @@ if(NOT TARGET asio::asio)
   target_compile_definitions(berth_asio INTERFACE ASIO_STANDALONE ASIO_NO_DEPRECATED
     ASIO_DISABLE_STD_ALIGNED_ALLOC
     $<$<CXX_COMPILER_ID:Clang>:ASIO_HAS_CO_AWAIT=1 ASIO_HAS_STD_COROUTINE=1>)
-  # g++ 12 warns about Asio's own coroutine frame allocator (a false positive:
-  # the frame's operator new and delete are a matching pair).
-  target_compile_options(berth_asio INTERFACE $<$<CXX_COMPILER_ID:GNU>:-Wno-mismatched-new-delete>)
   target_link_libraries(berth_asio INTERFACE Threads::Threads)
 endif()
 
