@@ -279,11 +279,14 @@ TEST_CASE("slow-loris: 500 connections sending a byte a second are closed by set
   CHECK(healthy_failures == 0);
   CHECK(latencies.size() >= 50);
   CHECK(loris_closed == loris_connections);
-  // Within the usual latency: the median as before (plus scheduling noise on a
-  // shared 2-core machine), the tail within tens of milliseconds (ctest runs other
-  // tests beside this one; a loop the lorises held up would take seconds).
-  CHECK(p50 <= std::max(3 * base_p50, base_p50 + 2.0));
-  CHECK(p99 <= std::max(10 * base_p99, asan_build() ? 100.0 : 50.0));
+  // Served throughout: a loop the lorises held up would answer only as they time out,
+  // `idle` (500 ms) and more per request. The figures themselves (WARN above) are not
+  // asserted: under AddressSanitizer, beside another test, on a shared 2-core machine
+  // the p99 reached 175 ms with nothing wrong (it is ~1 ms alone); speed is for the
+  // benchmarks to measure.
+  const double idle_ms = std::chrono::duration<double, std::milli>(idle).count();
+  CHECK(p50 < idle_ms / 2);
+  CHECK(p99 < idle_ms);
   CHECK(loris_connections >= static_cast<std::size_t>(2 * lorises));  // each lived about `idle`, then came back
   CHECK(server_timeouts == loris_connections);  // a loris only ever ends by the server's timeout
   CHECK(loris_bytes >= loris_connections);
