@@ -91,6 +91,8 @@ export PATH
 if [ "${BERTH_NO_CCACHE:-0}" != 1 ]; then
   export CMAKE_CXX_COMPILER_LAUNCHER=ccache CMAKE_C_COMPILER_LAUNCHER=ccache
   export CCACHE_BASEDIR=$source_dir CCACHE_NOHASHDIR=true
+  # ccache keeps its cache under $HOME; a CI job may run without one.
+  [ -n "${HOME:-}" ] || [ -n "${CCACHE_DIR:-}" ] || export CCACHE_DIR=$source_dir/.ccache
   export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
 fi
 
