@@ -1,4 +1,5 @@
 #include "berth/connect.hpp"
+#include "connect_lookup.hpp"
 
 #include <cerrno>
 #include <cmath>
@@ -285,18 +286,9 @@ asio::awaitable<Stream> connect(ConnectOptions options, Error& error) {
   if (int family = ip_family(host)) {
     addresses.push_back({host, family});
   } else {
-    // Node asks with AI_ADDRCONFIG only when neither hints nor a family were given: with
-    // family 4 or 6 it asks for exactly that (so a host with loopback alone still
-    // resolves "localhost").
-    int hints = options.hints;
-    if (hints == 0 && options.family != 4 && options.family != 6) hints = AI_ADDRCONFIG;
-    LookupOptions lookup_options{options.family, hints, true};
-    LookupFunction lookup = options.lookup;
-    if (lookup) pending.deactivate();
-    if (!lookup)
-      lookup = [executor](const std::string& h, const LookupOptions& o, LookupCallback cb) {
-        default_lookup(executor, h, o, std::move(cb));
-      };
+    LookupOptions lookup_options = detail::connect_lookup_options(options);
+    if (options.lookup) pending.deactivate();
+    LookupFunction lookup = detail::connect_lookup_function(executor, options);
     BERTH_DEBUG_NET("connect: find host {}", host);
     auto [lookup_error, found] = co_await await_lookup(lookup, host, lookup_options);
     pending.activate();
@@ -386,5 +378,22 @@ asio::awaitable<Stream> connect(ConnectOptions options, Error& error) {
   socket.close(ignored);
   co_return Stream(executor);
 }
+
+namespace detail {
+
+LookupOptions connect_lookup_options(const ConnectOptions& options) {
+  int hints = options.hints;
+  if (hints == 0 && options.family != 4 && options.family != 6) hints = AI_ADDRCONFIG;
+  return LookupOptions{options.family, hints, true};
+}
+
+LookupFunction connect_lookup_function(const asio::any_io_executor& executor, const ConnectOptions& options) {
+  if (options.lookup) return options.lookup;
+  return [executor](const std::string& h, const LookupOptions& o, LookupCallback cb) {
+    default_lookup(executor, h, o, std::move(cb));
+  };
+}
+
+}  // namespace detail
 
 }  // namespace berth

@@ -12,6 +12,7 @@
 
 #include "berth/is_ip.hpp"
 #include "block_list_filter.hpp"
+#include "connect_lookup.hpp"
 #include "berth/net/server.hpp"
 #include "log.hpp"
 #include "spawn.hpp"
@@ -283,17 +284,9 @@ void Socket::connect_adopted(berth::ConnectOptions core) {
     connect_adopted_to(make_ip_endpoint(host, port), host, port);
     return;
   }
-  int hints = core.hints;
-  if (hints == 0 && core.family != 4 && core.family != 6) hints = AI_ADDRCONFIG;
-  LookupFunction lookup = core.lookup;
-  if (!lookup) {
-    auto executor = loop_->get_executor();
-    lookup = [executor](const std::string& h, const LookupOptions& o, LookupCallback cb) {
-      berth::default_lookup(executor, h, o, std::move(cb));
-    };
-  }
+  LookupFunction lookup = detail::connect_lookup_function(loop_->get_executor(), core);
   std::weak_ptr<Socket> weak = weak_from_this();
-  lookup(host, LookupOptions{core.family, hints, true},
+  lookup(host, detail::connect_lookup_options(core),
          [weak, generation, host, port](const Error& lookup_error, std::vector<LookupAddress> found) {
            auto self = weak.lock();
            if (!self || generation != self->connect_generation_ || self->destroyed_) return;
@@ -970,13 +963,14 @@ void Socket::fail_connecting_writes() {
     first = false;
   }
   // Node's failed write-on-connect errors the stream first, so end() sees that error.
-  fail_end_callbacks(errored_ ? *errored_ : before);
+  fail_end_callbacks(before);
 }
 
-void Socket::fail_end_callbacks(const Error& error) {
+// With the stream's error (Node's state.errored), or `otherwise` when it has none.
+void Socket::fail_end_callbacks(const Error& otherwise) {
   auto callbacks = std::move(ends_cut_short_);
   ends_cut_short_.clear();
-  for (auto& cb : callbacks) cb(error);
+  for (auto& cb : callbacks) cb(errored_ ? *errored_ : otherwise);
 }
 
 Socket& Socket::end_with(WriteCallback callback) {
@@ -990,9 +984,7 @@ Socket& Socket::end_with(WriteCallback callback) {
         callback(Error("ERR_STREAM_ALREADY_FINISHED", "Cannot call end after a stream was finished"));
       });
     } else if (destroyed_ && (ending_ || errored_)) {
-      loop_->nextTick([callback = std::move(callback)] {
-        callback(Error("ERR_STREAM_DESTROYED", "Cannot call end after a stream was destroyed"));
-      });
+      loop_->nextTick([callback = std::move(callback)] { callback(end_destroyed_error()); });
     } else if (!destroyed_) {
       end_callbacks_.push_back(std::move(callback));
     }
@@ -1122,7 +1114,7 @@ void Socket::destroy_impl(std::optional<Error> error, bool reset) {
     loop_->nextTick([self = shared_from_this(), failed = std::move(failed), write_error]() mutable {
       for (auto& w : failed)
         if (w.callback) w.callback(write_error);
-      self->fail_end_callbacks(self->errored_ ? *self->errored_ : end_destroyed_error());
+      self->fail_end_callbacks(end_destroyed_error());
     });
     failed.clear();
   }
@@ -1164,7 +1156,7 @@ void Socket::finish_close(std::deque<PendingWrite> in_kernel, std::deque<Pending
     if (w.callback) w.callback(Error{});
   for (auto& w : failed)
     if (w.callback) w.callback(write_error);
-  if (!connecting_writes_listener_) fail_end_callbacks(errored_ ? *errored_ : end_destroyed_error());
+  if (!connecting_writes_listener_) fail_end_callbacks(end_destroyed_error());
   close_emitted_ = true;
   fire(events::close, had_error);
   if (!destroyed_) return;  // a 'close' listener connected it again: keep its listeners
