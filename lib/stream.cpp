@@ -1,5 +1,6 @@
 #include "berth/stream.hpp"
 
+#include <cerrno>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -15,6 +16,28 @@ void set_close_on_exec(int fd) noexcept {
   int flags = ::fcntl(fd, F_GETFD);
   if (flags >= 0) ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
 }
+
+namespace detail {
+
+Error read_limit_error(std::size_t max_size) {
+  Error error("ENOBUFS", "read ENOBUFS: no delimiter in the first " + std::to_string(max_size) +
+                             " bytes (the read's max_size)");
+  error.errnum = -ENOBUFS;
+  error.syscall = "read";
+  error.ec = asio::error::not_found;
+  return error;
+}
+
+Error empty_delimiter_error() {
+  return Error("ERR_INVALID_ARG_VALUE", "The argument 'delimiter' must not be empty. Received ''",
+               ErrorKind::TypeError);
+}
+
+Error end_of_stream_error(std::size_t got, std::size_t wanted) {
+  return Error("EOF", "end of stream after " + std::to_string(got) + " of " + std::to_string(wanted) + " bytes");
+}
+
+}  // namespace detail
 
 Stream::Stream(const asio::any_io_executor& executor) : socket_(executor), handle_ref_(executor) {}
 
@@ -44,10 +67,17 @@ asio::awaitable<std::size_t> Stream::read_some(asio::mutable_buffer buffer) {
 }
 
 asio::awaitable<std::size_t> Stream::read_some(asio::mutable_buffer buffer, Error& error) {
+  if (at_end_ && buffer.size() > 0) {
+    if (error) error = Error{};
+    co_return 0;
+  }
   HandleRef::Activity reading(handle_ref_);
   std::error_code ec;
   std::size_t n = co_await socket_.async_read_some(buffer, asio::redirect_error(asio::use_awaitable, ec));
-  if (ec == asio::error::eof) ec.clear();
+  if (ec == asio::error::eof) {
+    at_end_ = true;
+    ec.clear();
+  }
   set_error(error, ec, "read");
   co_return n;
 }
@@ -60,12 +90,17 @@ asio::awaitable<std::size_t> Stream::read_exactly(asio::mutable_buffer buffer) {
 }
 
 asio::awaitable<std::size_t> Stream::read_exactly(asio::mutable_buffer buffer, Error& error) {
+  if (at_end_ && buffer.size() > 0) {
+    error = detail::end_of_stream_error(0, buffer.size());
+    error.ec = asio::error::eof;
+    co_return 0;
+  }
   HandleRef::Activity reading(handle_ref_);
   std::error_code ec;
   std::size_t n = co_await asio::async_read(socket_, buffer, asio::redirect_error(asio::use_awaitable, ec));
   if (ec == asio::error::eof) {
-    error = Error("EOF", "end of stream after " + std::to_string(n) + " of " +
-                             std::to_string(buffer.size()) + " bytes");
+    at_end_ = true;
+    error = detail::end_of_stream_error(n, buffer.size());
     error.ec = ec;
   } else {
     set_error(error, ec, "read");
@@ -103,6 +138,7 @@ std::size_t Stream::try_read(asio::mutable_buffer buffer, std::error_code& ec, b
     ec.clear();
   } else if (ec == asio::error::eof) {
     eof = true;
+    at_end_ = true;
     ec.clear();
   }
   return n;

@@ -9,6 +9,8 @@
 #include <asio/async_result.hpp>
 #include <asio/buffer.hpp>
 #include <asio/generic/stream_protocol.hpp>
+#include <asio/read.hpp>
+#include <asio/read_until.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
@@ -16,8 +18,10 @@
 #include <cstddef>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include "berth/address_info.hpp"
 #include "berth/buffer.hpp"
@@ -83,6 +87,32 @@ template <class T>
 inline constexpr bool not_writable_bytes = false;
 }  // namespace detail
 
+/// What Stream::read_until and the dynamic read_exactly grow: a `std::string` or a
+/// `std::vector` of `char`, `unsigned char` or `std::byte` (Asio's dynamic_buffer over it).
+template <class T>
+concept DynamicBytes = std::same_as<T, std::string> || std::same_as<T, std::vector<char>> ||
+                       std::same_as<T, std::vector<unsigned char>> || std::same_as<T, std::vector<std::byte>>;
+
+/// What Stream::read_until and BufferedReader::read_until stop at: one `char`, or a
+/// non-empty string of several (`"\r\n"`, `"\r\n\r\n"`).
+template <class T>
+concept ReadDelimiter = std::same_as<T, char> || std::convertible_to<const T&, std::string_view>;
+
+/// The default bound, in bytes, on what read_until and BufferedReader buffer while they
+/// look for a delimiter: 64 KiB, as Go's bufio.Scanner. Past it the read fails with
+/// ENOBUFS rather than letting a peer that never sends the delimiter grow memory.
+inline constexpr std::size_t default_read_limit = 64 * 1024;
+
+namespace detail {
+/// read_until's failure when `max_size` bytes hold no delimiter: code ENOBUFS, syscall
+/// "read", `ec` asio::error::not_found.
+Error read_limit_error(std::size_t max_size);
+/// read_until's failure on an empty string delimiter: ERR_INVALID_ARG_VALUE.
+Error empty_delimiter_error();
+/// read_exactly's failure on a FIN after `got` of `wanted` bytes: code "EOF".
+Error end_of_stream_error(std::size_t got, std::size_t wanted);
+}  // namespace detail
+
 /// A connected stream socket, TCP (IPv4/IPv6) or Unix domain, in one type.
 /// Every operation comes in two forms, as in Asio: one throws berth::Error, the
 /// other takes a `berth::Error&` and leaves it empty on success. The hot ones
@@ -116,6 +146,84 @@ class Stream {
   /// Reads exactly `buffer.size()` bytes; a FIN before then is an error (EOF).
   asio::awaitable<std::size_t> read_exactly(asio::mutable_buffer buffer);
   asio::awaitable<std::size_t> read_exactly(asio::mutable_buffer buffer, Error& error);
+
+  /// Reads until `buffer` (a DynamicBytes: std::string or std::vector of bytes, which grows)
+  /// holds `delimiter` (a char, or a non-empty string); returns the number of bytes up to
+  /// and including its first occurrence. As Asio's async_read_until: bytes already in
+  /// `buffer` are searched first, and bytes read past the delimiter stay in `buffer` after
+  /// it; erase the first n bytes when done with them (or use BufferedReader, which keeps
+  /// the rest for you). Returns 0 at end of stream; bytes that came without a delimiter
+  /// before the FIN stay in `buffer`. Fails with ENOBUFS (`ec` asio::error::not_found) once
+  /// `buffer` holds `max_size` bytes and no delimiter, with ERR_INVALID_ARG_VALUE on an
+  /// empty delimiter, and with the read's error (ECONNRESET, ...; syscall "read").
+  template <DynamicBytes Storage, ReadDelimiter Delimiter>
+  asio::awaitable<std::size_t> read_until(Storage& buffer, Delimiter delimiter,
+                                          std::size_t max_size = default_read_limit) {
+    Error error;
+    std::size_t n = co_await read_until(buffer, delimiter, error, max_size);
+    if (error) throw error;
+    co_return n;
+  }
+  template <DynamicBytes Storage, ReadDelimiter Delimiter>
+  asio::awaitable<std::size_t> read_until(Storage& buffer, Delimiter delimiter, Error& error,
+                                          std::size_t max_size = default_read_limit) {
+    if constexpr (!std::same_as<Delimiter, char>) {
+      if (std::string_view(delimiter).empty()) {
+        error = detail::empty_delimiter_error();
+        co_return 0;
+      }
+    }
+    if (at_end_) co_return end_of_stream_search(buffer, delimiter, error, max_size);
+    HandleRef::Activity reading(handle_ref_);
+    std::error_code ec;
+    std::size_t n = 0;
+    auto token = asio::redirect_error(asio::use_awaitable, ec);
+    if constexpr (std::same_as<Delimiter, char>) {
+      n = co_await asio::async_read_until(socket_, asio::dynamic_buffer(buffer, max_size), delimiter, token);
+    } else {
+      std::string_view text = delimiter;
+      n = co_await asio::async_read_until(socket_, asio::dynamic_buffer(buffer, max_size), text, token);
+    }
+    if (ec == asio::error::eof) {
+      at_end_ = true;
+      ec.clear();
+      n = 0;
+    }
+    if (ec == asio::error::not_found) error = detail::read_limit_error(max_size);
+    else set_error(error, ec, "read");
+    co_return n;
+  }
+
+  /// Reads exactly `n` more bytes and appends them to `buffer` (a DynamicBytes); a FIN
+  /// before then is an error (code "EOF"), with the bytes that did come appended.
+  template <DynamicBytes Storage>
+  asio::awaitable<std::size_t> read_exactly(Storage& buffer, std::size_t n) {
+    Error error;
+    std::size_t got = co_await read_exactly(buffer, n, error);
+    if (error) throw error;
+    co_return got;
+  }
+  template <DynamicBytes Storage>
+  asio::awaitable<std::size_t> read_exactly(Storage& buffer, std::size_t n, Error& error) {
+    if (n == 0) co_return 0;
+    if (at_end_) {
+      error = detail::end_of_stream_error(0, n);
+      error.ec = asio::error::eof;
+      co_return 0;
+    }
+    HandleRef::Activity reading(handle_ref_);
+    std::error_code ec;
+    std::size_t got = co_await asio::async_read(socket_, asio::dynamic_buffer(buffer), asio::transfer_exactly(n),
+                                                asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == asio::error::eof) {
+      at_end_ = true;
+      error = detail::end_of_stream_error(got, n);
+      error.ec = ec;
+    } else {
+      set_error(error, ec, "read");
+    }
+    co_return got;
+  }
 
   /// Waits until the stream is readable (data, FIN or error) without taking a
   /// buffer: an idle connection then holds no read memory, as in libuv.
@@ -253,6 +361,29 @@ class Stream {
       error = Error{};
   }
 
+  // read_until once the FIN has been read: only what `buffer` holds can end it.
+  template <DynamicBytes Storage, ReadDelimiter Delimiter>
+  static std::size_t end_of_stream_search(const Storage& buffer, const Delimiter& delimiter, Error& error,
+                                          std::size_t max_size) {
+    std::string_view held(reinterpret_cast<const char*>(buffer.data()), buffer.size());
+    std::size_t at;
+    std::size_t length = 1;
+    if constexpr (std::same_as<Delimiter, char>) {
+      at = held.find(delimiter);
+    } else {
+      std::string_view text = delimiter;
+      at = held.find(text);
+      length = text.size();
+    }
+    if (at != std::string_view::npos && at + length <= max_size) {
+      if (error) error = Error{};
+      return at + length;
+    }
+    if (held.size() >= max_size) error = detail::read_limit_error(max_size);
+    else if (error) error = Error{};
+    return 0;
+  }
+
   template <class ConstBufferSequence>
   asio::awaitable<std::size_t> write_buffers(const ConstBufferSequence& buffers, std::error_code& ec) {
     auto token = asio::redirect_error(asio::use_awaitable, ec);
@@ -268,6 +399,9 @@ class Stream {
 
   socket_type socket_;
   HandleRef handle_ref_;
+  // The peer's FIN has been read. A read after it returns the end again at once: Asio's
+  // epoll reactor would otherwise wait for a readiness edge that never comes again.
+  bool at_end_ = false;
 };
 
 }  // namespace berth
