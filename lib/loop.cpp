@@ -1,13 +1,17 @@
 #include "berth/loop.hpp"
 
 #include "berth/detail/live_link.hpp"
+#include "berth/detail/pending_operation.hpp"
 #include "berth/event_emitter.hpp"
 
 #include <asio/execution_context.hpp>
 #include <asio/query.hpp>
 #include <asio/execution/context.hpp>
 #include <asio/post.hpp>
+#include <string>
 #include <vector>
+
+#include "berth/error.hpp"
 
 namespace berth {
 namespace {
@@ -27,6 +31,8 @@ class RefCountService : public asio::execution_context::service {
   bool drain_posted = false;
   // Servers and sockets alive on this context (see LiveLink).
   detail::LiveLink* live = nullptr;
+  // Operations waiting on emitters (see PendingOperation).
+  detail::PendingOperation* pending = nullptr;
   bool shut_down = false;
 
   // Runs every queued tick, including ticks queued by ticks. Returns how many ran.
@@ -56,6 +62,12 @@ class RefCountService : public asio::execution_context::service {
       link->unlink();
     }
     for (auto& emitter : alive) emitter->removeAllListeners();
+    // Each abandon() may free others (a coroutine frame that owned an emitter): always
+    // take the list's head.
+    while (detail::PendingOperation* operation = pending) {
+      operation->unlink();
+      operation->abandon();
+    }
   }
 };
 
@@ -65,16 +77,59 @@ std::size_t& counter_of(asio::execution_context& ctx) { return state_of(ctx).cou
 
 }  // namespace
 
-Loop::Loop() : owned_(std::make_unique<asio::io_context>(1)), context_(owned_.get()) {}
-Loop::Loop(asio::io_context& context) : context_(&context) {}
-Loop::~Loop() = default;
+namespace {
+// The thread's current loop: what the event layer's factories and berth::run() use.
+thread_local Loop* current_loop = nullptr;
+}  // namespace
+
+Loop::Loop() : owned_(std::make_unique<asio::io_context>(1)), context_(owned_.get()) {
+  if (!current_loop) current_loop = this;
+}
+Loop::Loop(asio::io_context& context) : context_(&context) {
+  if (!current_loop) current_loop = this;
+}
+Loop::~Loop() {
+  if (current_loop == this) current_loop = nullptr;
+}
 
 Loop& Loop::current() {
-  thread_local Loop loop;
+  if (current_loop) return *current_loop;
+  thread_local Loop loop;  // becomes current_loop as it is constructed
+  current_loop = &loop;    // again, should a user's loop have come and gone meanwhile
   return loop;
 }
 
+namespace {
+// Makes a loop the thread's current one while its run() runs.
+class CurrentWhileRunning {
+ public:
+  explicit CurrentWhileRunning(Loop* loop) noexcept : previous_(current_loop) { current_loop = loop; }
+  ~CurrentWhileRunning() { current_loop = previous_; }
+  CurrentWhileRunning(const CurrentWhileRunning&) = delete;
+  CurrentWhileRunning& operator=(const CurrentWhileRunning&) = delete;
+
+ private:
+  Loop* previous_;
+};
+}  // namespace
+
 std::size_t Loop::run() {
+  Loop* previous = current_loop;
+  std::size_t handled = run_as_current();
+  // Two loops on one thread, by mistake: objects made on the current loop, another loop run.
+  if (handled == 0 && previous && previous != this && previous->context_ != context_ &&
+      counter_of(*previous->context_) > 0)
+    throw Error("ERR_INVALID_STATE",
+                "Invalid state: Loop::run() found nothing to do, while this thread's current loop "
+                "(Loop::current(), which net::createServer, net::connect, setTimeout and berth::run use) has " +
+                    std::to_string(counter_of(*previous->context_)) +
+                    " active handles or requests. Construct your Loop before making those objects, so it "
+                    "is the thread's current loop, or run the current loop with berth::run().");
+  return handled;
+}
+
+std::size_t Loop::run_as_current() {
+  CurrentWhileRunning as_current(this);
   RefCountService& state = state_of(*context_);
   std::size_t handled = 0;
   context_->restart();
@@ -118,6 +173,24 @@ void detail::LiveLink::link(asio::io_context& context, std::weak_ptr<EventEmitte
   next = state.live;
   if (next) next->prev = this;
   state.live = this;
+}
+
+void detail::PendingOperation::link(asio::execution_context& context) {
+  RefCountService& state = state_of(context);
+  if (head) return;
+  head = &state.pending;
+  next = state.pending;
+  if (next) next->prev = this;
+  state.pending = this;
+}
+
+void detail::PendingOperation::unlink() noexcept {
+  if (!head) return;
+  if (prev) prev->next = next;
+  else *head = next;
+  if (next) next->prev = prev;
+  prev = next = nullptr;
+  head = nullptr;
 }
 
 void detail::LiveLink::unlink() noexcept {

@@ -9,10 +9,13 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include "berth/acceptor.hpp"
 #include "berth/connect.hpp"
+#include "berth/net.hpp"
+#include "berth/timer.hpp"
 
 using namespace std::chrono_literals;
 
@@ -93,6 +96,89 @@ TEST_CASE("run() can be called again after an exception escapes a handler", "[lo
 
 TEST_CASE("Loop::current is one loop per thread", "[loop]") {
   CHECK(&berth::Loop::current() == &berth::Loop::current());
+}
+
+// Each case runs on a thread of its own, whose current loop nothing has set yet.
+template <class F>
+void on_new_thread(F f) {
+  std::exception_ptr failure;
+  std::thread thread([&] {
+    try {
+      f();
+    } catch (...) {
+      failure = std::current_exception();
+    }
+  });
+  thread.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
+TEST_CASE("the first Loop constructed on a thread is its current loop, which the factories use", "[loop]") {
+  on_new_thread([] {
+    berth::Loop loop;
+    CHECK(&berth::Loop::current() == &loop);
+    bool listening = false, fired = false;
+    auto server = berth::net::createServer();
+    server->listen(0, "127.0.0.1", [&] {
+      listening = true;
+      server->close();
+    });
+    berth::setTimeout([&] { fired = true; }, 1ms);
+    loop.run();  // runs the server and the timer: they were made on this loop
+    CHECK(listening);
+    CHECK(fired);
+    berth::Loop second;  // a later loop does not take over
+    CHECK(&berth::Loop::current() == &loop);
+  });
+  on_new_thread([] {
+    { berth::Loop gone; }
+    // Once the thread's loop is destroyed, current() makes one again.
+    berth::Loop& made = berth::Loop::current();
+    CHECK(&berth::Loop::current() == &made);
+    bool fired = false;
+    berth::setTimeout([&] { fired = true; }, 1ms);
+    berth::run();
+    CHECK(fired);
+  });
+}
+
+TEST_CASE("a loop is the current loop while its run() runs", "[loop]") {
+  on_new_thread([] {
+    berth::Loop& first = berth::Loop::current();
+    berth::Loop second;
+    CHECK(&berth::Loop::current() == &first);
+    berth::Loop* seen = nullptr;
+    bool fired = false;
+    asio::post(second.context(), [&] {
+      seen = &berth::Loop::current();
+      berth::setTimeout([&] { fired = true; }, 1ms);  // on `second`, which runs it
+    });
+    second.run();
+    CHECK(seen == &second);
+    CHECK(fired);
+    CHECK(&berth::Loop::current() == &first);
+  });
+}
+
+TEST_CASE("running a loop with nothing to do beside a current loop with live handles is ERR_INVALID_STATE",
+          "[loop]") {
+  on_new_thread([] {
+    bool fired = false;
+    auto timer = berth::setTimeout([&] { fired = true; }, 1ms);  // on the current loop, made here
+    berth::Loop mistaken;
+    berth::Error error;
+    try {
+      mistaken.run();
+    } catch (const berth::Error& e) {
+      error = e;
+    }
+    CHECK(error.code == "ERR_INVALID_STATE");
+    CHECK_THAT(error.message, Catch::Contains("Loop::run() found nothing to do") &&
+                                  Catch::Contains("has 1 active handles") && Catch::Contains("berth::run()"));
+    berth::run();  // the current loop still runs what it has
+    CHECK(fired);
+    mistaken.run();  // nothing left anywhere: an empty run is no error
+  });
 }
 
 TEST_CASE("nextTick takes move-only callables, small ones inline and large ones on the heap", "[loop]") {

@@ -13,7 +13,17 @@
 namespace berth {
 
 /// An event loop over an `asio::io_context`. It either owns its context or attaches
-/// to one the application already has. Handles (acceptors, streams, timers) count
+/// to one the application already has.
+///
+/// One loop per thread, as in Node. The event layer's factories (`net::createServer`,
+/// `net::connect`, `net::Socket::create`, `berth::setTimeout`) and `berth::run()` use the
+/// thread's *current* loop, Loop::current(): the first Loop constructed on a thread
+/// becomes its current loop until it is destroyed, and a loop is the current one while
+/// its run() runs. Where none was constructed, current() makes one on first use. So
+/// `berth::Loop loop; auto server = net::createServer(...); loop.run();` runs the
+/// server. A run() that finds nothing to do while the thread's current loop has live
+/// handles (objects were made on that other loop) throws ERR_INVALID_STATE saying so,
+/// rather than returning at once with the program silently doing nothing. Handles (acceptors, streams, timers) count
 /// themselves in the context while they are active and ref'd, and pending requests
 /// (writes, connects, lookups) while they last; `run()` returns when that count is
 /// zero and no ready handler is left, as Node's process exits (see HandleRef).
@@ -27,7 +37,8 @@ class Loop {
   Loop& operator=(const Loop&) = delete;
   ~Loop();
 
-  /// The loop of this thread, created on first use (Node's one loop per thread).
+  /// The thread's current loop (see above): the first Loop constructed on this thread
+  /// while it lives, the loop whose run() is running, else one made on first use.
   static Loop& current();
 
   /// The underlying io_context.
@@ -36,7 +47,9 @@ class Loop {
   asio::any_io_executor get_executor() noexcept { return context_->get_executor(); }
 
   /// Runs handlers until no handle is both active and ref'd, no request is pending
-  /// and no handler is ready.
+  /// and no handler is ready. The loop is the thread's current loop meanwhile. Throws
+  /// berth::Error ERR_INVALID_STATE when it ran nothing at all while the thread's current
+  /// loop, another one, has active ref'd handles or pending requests.
   /// Exceptions thrown by handlers (an unheard 'error', a listener's throw)
   /// propagate out of run(); calling run() again resumes the loop.
   std::size_t run();
@@ -57,6 +70,7 @@ class Loop {
 
  private:
   void queue_tick(detail::Task task);
+  std::size_t run_as_current();
 
   std::unique_ptr<asio::io_context> owned_;
   asio::io_context* context_;
