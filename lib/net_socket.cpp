@@ -459,7 +459,8 @@ void Socket::on_chunk(const std::uint8_t* data, std::size_t n, std::span<std::ui
   }
   // Node's addChunk: flowing with nothing buffered, the chunk is emitted as it is (with
   // no 'data' listener while flowing, Node drops it too). A listener added with
-  // once()/prependListener() before any resume() is served the same way.
+  // prependListener() before any resume() (which, as in Node, does not start the flow)
+  // is served the same way.
   if (unconsumed_.empty() &&
       (flowing_ == true || (!flowing_ && !readable_listening_ && listenerCount(events::data) > 0))) {
     emit_data(data, n);

@@ -518,3 +518,20 @@ TEST_CASE("paused mode reads from the kernel only up to the high water mark, and
   CHECK(received.size() == total);
   CHECK(received == payload);
 }
+
+// const c = net.connect(port); console.log(c.readableFlowing);
+// c.once('data', d => console.log('data', d.toString(), c.readableFlowing));
+// console.log(c.readableFlowing); c.on('end', ...); c.on('close', ...)
+//   -> null / true / data hi true / end / close
+TEST_CASE("a 'data' once-listener starts the flow as on() does: 'end' and 'close' follow", "[net][readable]") {
+  Trace trace;
+  exchange([](const net::SocketPtr& s) { s->end("hi"); },
+           [&](const net::SocketPtr& c) {
+             trace(flowing(*c));
+             c->once(net::events::data, [&, c](BufferView d) { trace("data " + d.toString() + " " + flowing(*c)); });
+             trace(flowing(*c));
+             c->on(net::events::end, [&] { trace("end"); });
+             c->on(net::events::close, [&] { trace("close"); });
+           });
+  CHECK(trace.lines == std::vector<std::string>{"null", "true", "data hi true", "end", "close"});
+}

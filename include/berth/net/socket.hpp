@@ -181,8 +181,10 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   ListenerId addListener(const Event<void(Args...)>& event, F&& listener) {
     return on(event, std::forward<F>(listener));
   }
-  /// `emitter.once(event, listener)`; a 'readable' once-listener switches to paused
-  /// mode as on() does, and its removal when it fires is a removal (see off()).
+  /// `emitter.once(event, listener)`: Node's once() goes through the stream's on(), so a
+  /// 'data' once-listener starts the flow as on() does (readableFlowing() becomes true),
+  /// and a 'readable' once-listener switches to paused mode, its removal when it fires
+  /// being a removal (see off()). prependOnceListener() does neither, as in Node.
   template <class... Args, ListenerFor<void(Args...)> F>
   ListenerId once(const Event<void(Args...)>& event, F&& listener) {
     if constexpr (sizeof...(Args) == 0) {
@@ -195,7 +197,11 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
         return id;
       }
     }
-    return EventEmitter::once(event, std::forward<F>(listener));
+    ListenerId id = EventEmitter::once(event, std::forward<F>(listener));
+    if constexpr (std::is_same_v<void(Args...), void(BufferView)>) {
+      if (event.name == events::data.name) data_listener_added();
+    }
+    return id;
   }
   /// `emitter.off(event, listener)` / `removeListener()`: removing a 'readable' listener
   /// re-evaluates the mode on the next tick, as Node's updateReadableListening: with
