@@ -30,6 +30,7 @@ SERVERS=(
   "berth_core  | berth_core_echo  | $bin/berth_core_echo"   # placeholder: berth's coroutine layer
   "berth_event | berth_event_echo | $bin/berth_event_echo"  # placeholder: berth's event layer
   "berth_pipe  | berth_pipe_echo  | $bin/berth_pipe_echo"   # placeholder: berth's pipe()
+  "berth_coro_event | berth_coro_event_echo | $bin/berth_coro_event_echo"  # a coroutine over event-layer sockets
 )
 
 # ---- modes: label | loadgen arguments (see loadgen.cpp) ------------------------------------------

@@ -10,6 +10,9 @@
 #include "berth/loop.hpp"
 #include "berth/net/server.hpp"
 #include "berth/net/socket.hpp"
+#include "berth/net/socket_reader.hpp"
+#include "berth/on.hpp"
+#include "berth/once.hpp"
 #include "berth/socket_address.hpp"
 #include "berth/timer.hpp"
 

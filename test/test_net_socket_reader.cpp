@@ -1,0 +1,204 @@
+#include "berth/net/socket_reader.hpp"
+
+#include <asio/co_spawn.hpp>
+#include <asio/experimental/awaitable_operators.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/this_coro.hpp>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "berth/net.hpp"
+#include "berth/timer.hpp"
+
+// Expected values come from Node v20's `for await (const chunk of socket)` and
+// `socket.write(data, callback)` in the same scenarios.
+
+using berth::Error;
+namespace net = berth::net;
+using namespace std::chrono_literals;
+using namespace asio::experimental::awaitable_operators;
+
+namespace {
+
+template <class MakeAwaitable>
+void run_on_loop(MakeAwaitable make) {
+  std::exception_ptr failure;
+  bool done = false;
+  auto guard = berth::setTimeout([] { throw std::runtime_error("the test coroutine did not end within 10 s"); }, 10s);
+  asio::co_spawn(berth::Loop::current().get_executor(), make(), [&](std::exception_ptr e) {
+    failure = e;
+    done = true;
+    berth::clearTimeout(guard);
+  });
+  berth::run();
+  REQUIRE(done);
+  if (failure) std::rethrow_exception(failure);
+}
+
+// A server on 127.0.0.1 that treats each connection with `serve`; its port.
+asio::awaitable<int> listen(const net::ServerPtr& server) {
+  server->listen(0, "127.0.0.1");
+  co_await berth::once(server, net::events::listening);
+  co_return server->address()->port;
+}
+
+asio::awaitable<net::SocketPtr> connect_to(int port) {
+  auto socket = net::createConnection(port, "127.0.0.1");
+  co_await berth::once(socket, net::events::connect);
+  co_return socket;
+}
+
+}  // namespace
+
+TEST_CASE("SocketReader: chunks until the end, then the socket is destroyed (Node's for await)",
+          "[net][socket_reader]") {
+  run_on_loop([]() -> asio::awaitable<void> {
+    auto server = net::createServer([](const net::SocketPtr& s) {
+      s->write("one");
+      berth::setTimeout([s] { s->end("two"); }, 10ms);
+    });
+    int port = co_await listen(server);
+    auto socket = co_await connect_to(port);
+    net::SocketReader reader(socket);
+    std::vector<std::string> got;
+    while (auto chunk = co_await reader.read()) got.push_back(chunk->toString());
+    CHECK(got == std::vector<std::string>{"one", "two"});
+    CHECK(socket->destroyed());  // Node: true
+    server->close();
+  });
+}
+
+TEST_CASE("SocketReader: the socket's error is thrown after the chunks before it", "[net][socket_reader]") {
+  run_on_loop([]() -> asio::awaitable<void> {
+    auto server = net::createServer([](const net::SocketPtr& s) {
+      s->write("x");
+      berth::setTimeout([s] { s->resetAndDestroy(); }, 20ms);
+    });
+    int port = co_await listen(server);
+    auto socket = co_await connect_to(port);
+    net::SocketReader reader(socket);
+    auto first = co_await reader.read();
+    REQUIRE(first);
+    CHECK(first->toString() == "x");
+    Error error;
+    try {
+      co_await reader.read();
+    } catch (const Error& e) {
+      error = e;
+    }
+    CHECK(error.code == "ECONNRESET");      // Node: ECONNRESET
+    CHECK(error.message == "read ECONNRESET");  // Node: read ECONNRESET
+    // The Error& form: nullopt and the error, no throw.
+    Error again;
+    auto none = co_await reader.read(again);
+    CHECK_FALSE(none);
+    server->close();
+  });
+}
+
+TEST_CASE("SocketReader: a socket read by a coroutine that does not ask is paused (backpressure)",
+          "[net][socket_reader]") {
+  run_on_loop([]() -> asio::awaitable<void> {
+    std::string big(1 << 20, 'a');
+    auto server = net::createServer([&](const net::SocketPtr& s) { s->end(big); });
+    int port = co_await listen(server);
+    auto socket = co_await connect_to(port);
+    net::SocketReader reader(socket);
+    std::size_t total = 0;
+    bool first = true;
+    while (auto chunk = co_await reader.read()) {
+      total += chunk->size();
+      if (first) {
+        first = false;
+        asio::steady_timer pause(co_await asio::this_coro::executor, 200ms);
+        co_await pause.async_wait(asio::use_awaitable);
+        // Node: bytesRead 131072, readableLength 65536, isPaused() true, readableFlowing false.
+        CHECK(socket->bytesRead() <= 2 * 65536 + chunk->size());
+        CHECK(socket->readableLength() <= 65536);
+        CHECK(socket->isPaused());
+        CHECK(socket->readableFlowing() == std::optional<bool>(false));
+      }
+    }
+    CHECK(total == big.size());
+    server->close();
+  });
+}
+
+TEST_CASE("SocketReader: leaving early destroys the socket unless destroyOnReturn is false", "[net][socket_reader]") {
+  run_on_loop([]() -> asio::awaitable<void> {
+    auto server = net::createServer([](const net::SocketPtr& s) { s->write("one"); });
+    int port = co_await listen(server);
+    auto socket = co_await connect_to(port);
+    {
+      net::SocketReader reader(socket);
+      auto chunk = co_await reader.read();
+      REQUIRE(chunk);
+      CHECK(chunk->toString() == "one");
+    }  // Node: a break out of for await destroys the socket
+    CHECK(socket->destroyed());
+
+    auto kept = co_await connect_to(port);
+    {
+      net::SocketReader reader(kept, {.destroyOnReturn = false});
+      auto chunk = co_await reader.read();
+      REQUIRE(chunk);
+    }
+    CHECK_FALSE(kept->destroyed());
+    CHECK(kept->listenerCount(net::events::readable) == 0);
+    kept->destroy();
+    server->close();
+  });
+}
+
+TEST_CASE("SocketReader: a read cancelled by || leaves the reader usable", "[net][socket_reader]") {
+  run_on_loop([]() -> asio::awaitable<void> {
+    net::SocketPtr accepted;
+    auto server = net::createServer([&](const net::SocketPtr& s) { accepted = s; });
+    int port = co_await listen(server);
+    auto socket = co_await connect_to(port);
+    net::SocketReader reader(socket);
+    asio::steady_timer timer(co_await asio::this_coro::executor, 20ms);
+    auto winner = co_await (reader.read() || timer.async_wait(asio::use_awaitable));
+    CHECK(winner.index() == 1);
+    REQUIRE(accepted);
+    accepted->end("late");
+    auto chunk = co_await reader.read();
+    REQUIRE(chunk);
+    CHECK(chunk->toString() == "late");
+    auto end = co_await reader.read();
+    CHECK_FALSE(end);
+    server->close();
+  });
+}
+
+TEST_CASE("async_write completes once the write callback runs, and fails with its error", "[net][socket_reader]") {
+  run_on_loop([]() -> asio::awaitable<void> {
+    std::string received;
+    auto server = net::createServer([&](const net::SocketPtr& s) {
+      s->on(net::events::data, [&](berth::BufferView chunk) { received += chunk.toString(); });
+      s->on(net::events::end, [s] { s->end("bye"); });
+    });
+    int port = co_await listen(server);
+    auto socket = co_await connect_to(port);
+    co_await net::async_write(socket, std::string("hello "));
+    co_await net::async_write(socket, berth::Buffer::from("world"));
+    CHECK(socket->bytesWritten() == 11);
+    socket->resume();  // consume "bye", so that 'end' and then 'close' come, as in Node
+    socket->end();
+    co_await berth::once(socket, net::events::close);
+    CHECK(received == "hello world");
+    // Node: a write after the peer ended the socket calls back with EPIPE,
+    // "This socket has been ended by the other party".
+    Error error;
+    try {
+      co_await net::async_write(socket, std::string_view("y"));
+    } catch (const Error& e) {
+      error = e;
+    }
+    CHECK_FALSE(error.code.empty());
+    server->close();
+  });
+}
