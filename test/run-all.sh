@@ -113,9 +113,10 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:log_path=$reports/asan
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:log_path=$reports/ubsan
 # A report from the build (catch_discover_tests runs the test program) stops the run.
 trap 'compgen -G "$reports/*" >/dev/null && cat "$reports"/* >&2' EXIT
-# Debug: faster to compile than an optimized build, and assertions stay on.
+# Debug: faster to compile than an optimized build, and assertions stay on. Samples and
+# benchmarks run no test: the g++ pass above has shown they build.
 cmake -S "$source_dir" -B build-tests-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1 \
-      -DBERTH_SANITIZE=ON -DBERTH_BUILD_BENCHMARKS=OFF "-DBERTH_NODE=$node_bin"
+      -DBERTH_SANITIZE=ON -DBERTH_BUILD_BENCHMARKS=OFF -DBERTH_BUILD_SAMPLES=OFF "-DBERTH_NODE=$node_bin"
 cmake --build build-tests-asan --parallel $jobs
 ctest --test-dir build-tests-asan --output-on-failure -j $jobs || failed+=("sanitizer tests")
 trap - EXIT
