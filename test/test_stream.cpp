@@ -6,6 +6,7 @@
 #include <asio/cancellation_signal.hpp>
 #include <asio/bind_cancellation_slot.hpp>
 #include <asio/co_spawn.hpp>
+#include <asio/experimental/awaitable_operators.hpp>
 #include <asio/this_coro.hpp>
 #include <catch2/catch.hpp>
 #include <array>
@@ -174,6 +175,44 @@ TEST_CASE("a 16 MiB transfer arrives complete, checksummed on both ends", "[stre
     }
     CHECK(received == total);
     CHECK(sum == sent_sum);
+  }, std::chrono::seconds(60));
+}
+
+namespace {
+
+// Reads until `total` bytes have come, each equal to `expected`; returns how many matched.
+asio::awaitable<std::size_t> read_all(Stream& stream, std::size_t total, std::uint8_t expected) {
+  std::vector<std::uint8_t> buf(64 * 1024);
+  std::size_t received = 0, matched = 0;
+  while (received < total) {
+    std::size_t n = co_await stream.read_some(asio::buffer(buf));
+    if (n == 0) break;
+    for (std::size_t i = 0; i < n; ++i) matched += buf[i] == expected;
+    received += n;
+  }
+  co_return matched;
+}
+
+}  // namespace
+
+// The README's thread rule: one read and one write may be in flight at once on a Stream
+// (Asio's rule for a socket: one async_read_some and one async_write at a time each).
+// Both ends write 8 MiB, far more than the socket buffers hold, while they read: had the
+// write had to finish before the read began, neither write could ever complete.
+TEST_CASE("a Stream may have one read and one write in flight at once: 8 MiB each way at the same time",
+          "[stream]") {
+  run_coro([&]() -> asio::awaitable<void> {
+    using namespace asio::experimental::awaitable_operators;
+    Pair pair = co_await connected_pair("127.0.0.1");
+    constexpr std::size_t total = 8u << 20;
+    std::vector<std::uint8_t> from_client(total, 'c'), from_server(total, 's');
+    auto write_all = [](Stream& stream, const std::vector<std::uint8_t>& data) -> asio::awaitable<void> {
+      co_await stream.write(asio::buffer(data));
+    };
+    auto [client_got, server_got] = co_await (write_all(pair.client, from_client) && read_all(pair.client, total, 's') &&
+                                            write_all(pair.server, from_server) && read_all(pair.server, total, 'c'));
+    CHECK(client_got == total);
+    CHECK(server_got == total);
   }, std::chrono::seconds(60));
 }
 

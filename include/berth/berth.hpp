@@ -4,6 +4,7 @@
 #include "berth/acceptor.hpp"
 #include "berth/address_info.hpp"
 #include "berth/buffered_reader.hpp"
+#include "berth/cluster.hpp"
 #include "berth/connect.hpp"
 #include "berth/error.hpp"
 #include "berth/format.hpp"
