@@ -1,6 +1,6 @@
 # Compiles aggregate_temporaries/spellings.cpp once per spelling, -fsyntax-only, with
 # the flags a consumer of berth::berth gets, and checks what berth does with each.
-#   cmake -DCXX=... -DFLAGS=a|b|c -DSOURCE=... -DEXPECT=rejected|accepted -P this file
+#   cmake -DCXX=... -DFLAGS=a|b|c [-DIMPLICIT=dir|dir] -DSOURCE=... -DEXPECT=rejected|accepted -P this file
 # Spelling 0 (the safe ones) must compile everywhere. Spellings 1-5 pass a temporary
 # ConnectOptions: with EXPECT=rejected (g++ before 13) each must fail with berth's
 # static_assert text; with EXPECT=accepted (other compilers) each must compile.
@@ -14,6 +14,13 @@ string(REPLACE "|" ";" flags "${FLAGS}")
 # Empty include directories or definitions (a generator expression that yields nothing
 # for this compiler) leave a bare -I or -D, which would swallow the next argument.
 list(FILTER flags EXCLUDE REGEX "^-[ID]$")
+# The compiler's own include directories (IMPLICIT, |-separated), which CMake leaves off
+# its command lines too: an explicit -I/usr/include can upset libstdc++'s #include_next.
+string(REPLACE "|" ";" implicit "${IMPLICIT}")
+foreach(dir IN LISTS implicit)
+  list(REMOVE_ITEM flags "-I${dir}")
+endforeach()
+list(REMOVE_DUPLICATES flags)
 
 set(message_regex "g\\+\\+ before 13 destroys an aggregate temporary twice when its statement also has a co_await")
 set(failures "")
