@@ -225,27 +225,29 @@ void default_lookup(const asio::any_io_executor& executor, const std::string& ho
     resolver->async_resolve(hostname, "", flags, std::move(on_resolved));
 }
 
-asio::awaitable<Stream> connect(ConnectOptions options) {
+namespace detail {
+asio::awaitable<Stream> connect_coroutine(ConnectOptions options) {
   Error error;
-  Stream stream = co_await connect(std::move(options), error);
+  Stream stream = co_await connect_coroutine(std::move(options), error);
   if (error) throw error;
   co_return stream;
 }
+}  // namespace detail
 
 asio::awaitable<Stream> connect(std::string host, PortValue port) {
   ConnectOptions options;
   options.host = std::move(host);
   options.port = std::move(port);
-  co_return co_await connect(std::move(options));
+  co_return co_await detail::connect_coroutine(std::move(options));
 }
 
 asio::awaitable<Stream> connect_path(std::string path) {
   ConnectOptions options;
   options.path = std::move(path);
-  co_return co_await connect(std::move(options));
+  co_return co_await detail::connect_coroutine(std::move(options));
 }
 
-asio::awaitable<Stream> connect(ConnectOptions options, Error& error) {
+asio::awaitable<Stream> detail::connect_coroutine(ConnectOptions options, Error& error) {
   using namespace asio::experimental::awaitable_operators;
   auto executor = co_await asio::this_coro::executor;
   error = {};

@@ -223,7 +223,7 @@ Socket& Socket::connect(ConnectOptions options, std::function<void()> connectLis
                   // with an error code rather than throwing out of run().
                   co_await asio::this_coro::throw_if_cancelled(false);
                   Error error;
-                  berth::Stream stream = co_await berth::connect(std::move(core), error);
+                  berth::Stream stream = co_await berth::detail::connect_coroutine(std::move(core), error);
                   // On loopback the server's accept is ready in the same reactor turn as
                   // this connect. libuv runs it first, so a Node server has the connection
                   // by the time the client's 'connect' listeners run; yield once to match.

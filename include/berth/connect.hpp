@@ -7,8 +7,11 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
+#include "berth/detail/compiler.hpp"
 #include "berth/error.hpp"
 #include "berth/port.hpp"
 #include "berth/stream.hpp"
@@ -72,11 +75,51 @@ struct ConnectOptions {
 /// ERR_INVALID_ARG_VALUE, ERR_MISSING_ARGS). Returns the validated port.
 std::uint16_t validate_connect_options(const ConnectOptions& options);
 
+namespace detail {
+/// The connect coroutine itself; it owns its copy of the options. Call berth::connect.
+asio::awaitable<Stream> connect_coroutine(ConnectOptions options);
+asio::awaitable<Stream> connect_coroutine(ConnectOptions options, Error& error);
+}  // namespace detail
+
 /// Connects: validates, resolves the host (the default lookup or a custom one),
 /// and tries the addresses, with happy-eyeballs (an attempt every
 /// autoSelectFamilyAttemptTimeout, 250 ms by default) when there are several.
-asio::awaitable<Stream> connect(ConnectOptions options);
-asio::awaitable<Stream> connect(ConnectOptions options, Error& error);
+/// The operation keeps its own copy of `options`.
+///
+/// On g++ before 13 the options must be a named variable: there
+/// `co_await berth::connect({.port = p})` would crash at run time, and is rejected at
+/// compile time (BERTH_REJECT_AGGREGATE_TEMPORARIES, in berth/detail/compiler.hpp).
+inline asio::awaitable<Stream> connect(const ConnectOptions& options) {
+  return detail::connect_coroutine(options);
+}
+inline asio::awaitable<Stream> connect(const ConnectOptions& options, Error& error) {
+  return detail::connect_coroutine(options, error);
+}
+#if BERTH_REJECT_AGGREGATE_TEMPORARIES
+// Everything that is not a named ConnectOptions (a braced list, ConnectOptions{...},
+// std::move(options), a function's result) lands here: an rvalue binds to `&&` before
+// `const&`. A template, so that the assertion fires only when a call picks it; the
+// parameter is not deduced, so a braced list still reaches it.
+template <class Options = ConnectOptions>
+asio::awaitable<Stream> connect(std::type_identity_t<Options>&& options) {
+  static_assert(detail::always_false<Options>, BERTH_AGGREGATE_TEMPORARY_MESSAGE(
+      "berth::connect", "berth::ConnectOptions options{.port = p}; co_await berth::connect(options);"));
+  return detail::connect_coroutine(std::move(options));
+}
+template <class Options = ConnectOptions>
+asio::awaitable<Stream> connect(std::type_identity_t<Options>&& options, Error& error) {
+  static_assert(detail::always_false<Options>, BERTH_AGGREGATE_TEMPORARY_MESSAGE(
+      "berth::connect", "berth::ConnectOptions options{.port = p}; co_await berth::connect(options, error);"));
+  return detail::connect_coroutine(std::move(options), error);
+}
+#else
+inline asio::awaitable<Stream> connect(ConnectOptions&& options) {
+  return detail::connect_coroutine(std::move(options));
+}
+inline asio::awaitable<Stream> connect(ConnectOptions&& options, Error& error) {
+  return detail::connect_coroutine(std::move(options), error);
+}
+#endif
 
 /// Connects to `host:port` (shorthand for the options form).
 asio::awaitable<Stream> connect(std::string host, PortValue port);
