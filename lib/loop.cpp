@@ -68,6 +68,15 @@ class RefCountService : public asio::execution_context::service {
       operation->unlink();
       operation->abandon();
     }
+    // Ticks queued by all this (an off() schedules one holding its socket) will never run:
+    // destroy them now, while the services the objects they hold need are still there, as
+    // the io_context destroys its pending handlers.
+    while (!ticks.empty()) {
+      auto queued = std::move(ticks);
+      ticks.clear();
+      tick_head = 0;
+      queued.clear();
+    }
   }
 };
 

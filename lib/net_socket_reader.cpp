@@ -138,7 +138,12 @@ asio::awaitable<std::optional<Buffer>> SocketReader::read(Error& error) {
       close();
       co_return std::nullopt;
     }
-    co_await wait();
+    try {
+      co_await wait();
+    } catch (const Error& e) {  // cancelled through the slot: the Error& form returns it
+      error = e;
+      co_return std::nullopt;
+    }
   }
 }
 

@@ -177,3 +177,16 @@ TEST_CASE("on: a loop destroyed while next() waits frees the waiting coroutine",
   CHECK(e.listenerCount(number) == 0);  // the coroutine's EventStream went with its frame
   CHECK_FALSE(resumed);
 }
+
+TEST_CASE("on: close() with a signal, then the destructor's close(), then the signal", "[on]") {
+  EventEmitter e;
+  berth::AbortController controller;
+  {
+    auto numbers = berth::on(e, number, {.signal = controller.signal()});
+    numbers.close();
+    CHECK(numbers.ended());
+    CHECK(e.listenerCount(number) == 0);
+  }  // closes again
+  controller.abort();  // nothing of the sequence is left to call
+  CHECK(e.listenerCount(number) == 0);
+}

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <exception>
 #include <string>
+#include <thread>
 #include <tuple>
 
 #include "berth/net.hpp"
@@ -216,4 +217,18 @@ TEST_CASE("once: a loop that ends while a wait is pending frees it (no leak, no 
   CHECK(emitter.listenerCount(berth::events::error) == 0);
   CHECK_FALSE(emitter.emit(ping));
   CHECK_FALSE(resumed);
+}
+
+TEST_CASE("once: a plain callback token runs on the loop's thread", "[once]") {
+  EventEmitter emitter;
+  std::thread::id ran_on;
+  bool called = false;
+  berth::once(emitter, pair_event, {}, [&](std::exception_ptr failure, std::tuple<int, std::string> args) {
+    called = !failure && std::get<0>(args) == 4;
+    ran_on = std::this_thread::get_id();
+  });
+  berth::setTimeout([&] { emitter.emit(pair_event, 4, "four"); }, 1ms);
+  berth::run();
+  CHECK(called);
+  CHECK(ran_on == std::this_thread::get_id());
 }

@@ -23,6 +23,7 @@
 #include "berth/detail/pending_operation.hpp"
 #include "berth/error.hpp"
 #include "berth/event_emitter.hpp"
+#include "berth/loop.hpp"
 #include "berth/once.hpp"
 
 namespace berth {
@@ -203,7 +204,9 @@ class EventStream {
     return asio::async_initiate<CompletionToken, void(std::exception_ptr, std::optional<Value>)>(
         [queue = queue_](auto handler) {
           using Handler = decltype(handler);
-          auto executor = asio::get_associated_executor(handler);
+          // A plain callback has no executor of its own: it runs on the loop, not on Asio's
+          // system thread pool.
+          auto executor = asio::get_associated_executor(handler, Loop::current().get_executor());
           if (!queue) {
             asio::post(executor, [handler = std::move(handler)]() mutable {
               std::move(handler)(nullptr, std::optional<Value>());
@@ -227,9 +230,9 @@ class EventStream {
             return;
           }
           struct Waiter final : detail::EventQueue<Value>::Waiter {
-            explicit Waiter(Handler h) : handler(std::move(h)) {}
+            explicit Waiter(Handler h, asio::any_io_executor fallback) : handler(std::move(h)), loop(std::move(fallback)) {}
             void complete(std::exception_ptr failure, std::optional<Value> value) override {
-              auto ex = asio::get_associated_executor(*handler);
+              auto ex = asio::get_associated_executor(*handler, loop);
               asio::post(ex, [handler = std::move(*handler), failure, value = std::move(value)]() mutable {
                 std::move(handler)(failure, std::move(value));
               });
@@ -239,8 +242,9 @@ class EventStream {
               if (handler) asio::get_associated_cancellation_slot(*handler).clear();
             }
             std::optional<Handler> handler;
+            asio::any_io_executor loop;
           };
-          auto waiter = std::make_unique<Waiter>(std::move(handler));
+          auto waiter = std::make_unique<Waiter>(std::move(handler), executor);
           auto slot = asio::get_associated_cancellation_slot(*waiter->handler);
           if (slot.is_connected()) {
             std::weak_ptr<detail::EventQueue<Value>> weak = queue;
@@ -269,8 +273,9 @@ class EventStream {
   /// completes with nullopt.
   void close() {
     if (!queue_) return;
-    auto signal = std::move(queue_->signal_);
-    if (signal && queue_->abort_listener_) signal->removeListener(*queue_->abort_listener_);
+    auto signal = std::exchange(queue_->signal_, std::nullopt);
+    auto abort_listener = std::exchange(queue_->abort_listener_, std::nullopt);
+    if (signal && abort_listener) signal->removeListener(*abort_listener);
     queue_->close();
   }
 
@@ -315,7 +320,7 @@ EventStream<Emitter, Args...> on(Emitter& emitter, const Event<void(Args...)>& e
     queue->signal_ = options.signal;
     std::weak_ptr<Queue> weak = queue;
     queue->abort_listener_ = queue->signal_->onAbort([weak] {
-      if (auto q = weak.lock()) q->fail(q->signal_->reason());
+      if (auto q = weak.lock(); q && q->signal_) q->fail(q->signal_->reason());
     });
   }
   return Sequence(std::move(queue));

@@ -22,6 +22,7 @@
 #include "berth/detail/pending_operation.hpp"
 #include "berth/error.hpp"
 #include "berth/event_emitter.hpp"
+#include "berth/loop.hpp"
 
 namespace berth {
 
@@ -73,7 +74,13 @@ class OnceOperation final
       public std::enable_shared_from_this<OnceOperation<Handler, Result, EventSignature, Emitter>> {
  public:
   OnceOperation(Handler handler, Emitter& emitter, const Event<EventSignature>& event, AbortSignal signal)
-      : handler_(std::move(handler)), emitter_(&emitter), event_(event), signal_(std::move(signal)) {}
+      : handler_(std::move(handler)),
+        // A plain callback has no executor of its own: it runs on the loop, not on Asio's
+        // system thread pool.
+        executor_(asio::get_associated_executor(*handler_, Loop::current().get_executor())),
+        emitter_(&emitter),
+        event_(event),
+        signal_(std::move(signal)) {}
 
   // Completes the operation once: removes its listeners, frees the cancellation slot
   // (unless the slot's own handler is what completes it), and posts the handler to its
@@ -85,8 +92,7 @@ class OnceOperation final
     done_ = true;
     unlink();
     detach();
-    auto executor = asio::get_associated_executor(*handler_);
-    asio::post(executor, [handler = std::move(*handler_), failure, ... values = std::forward<Values>(values)]() mutable {
+    asio::post(executor_, [handler = std::move(*handler_), failure, ... values = std::forward<Values>(values)]() mutable {
       std::move(handler)(failure, std::move(values)...);
     });
     handler_.reset();
@@ -124,6 +130,7 @@ class OnceOperation final
   bool done() const noexcept { return done_; }
   AbortSignal& signal() noexcept { return signal_; }
   Handler& handler() noexcept { return *handler_; }
+  const asio::any_io_executor& executor() const noexcept { return executor_; }
 
   ListenerId event_listener{};
   ListenerId error_listener{};
@@ -140,6 +147,7 @@ class OnceOperation final
   }
 
   std::optional<Handler> handler_;
+  asio::any_io_executor executor_;
   Emitter* emitter_;
   Event<EventSignature> event_;
   AbortSignal signal_;
@@ -203,7 +211,7 @@ auto once(Emitter& emitter, const Event<void(Args...)>& event, OnceOptions optio
           op->fail(signal->reason());
           return;
         }
-        op->link(asio::query(asio::get_associated_executor(op->handler()), asio::execution::context));
+        op->link(asio::query(op->executor(), asio::execution::context));
         op->event_listener = emitter.once(
             event, [sentinel = detail::OnceSentinel<Operation>(op)](detail::listener_arg_t<Args>... args) {
               if constexpr (std::is_void_v<Result>)

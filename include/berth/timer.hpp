@@ -34,7 +34,6 @@ class Timer : public std::enable_shared_from_this<Timer> {
 
  private:
   void arm();
-  Loop* loop_;
   asio::steady_timer timer_;
   HandleRef handle_ref_;
   std::function<void()> callback_;

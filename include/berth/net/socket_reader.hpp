@@ -78,7 +78,7 @@ net::WriteCallback write_completion(Handler handler) {
   auto shared = std::make_shared<std::optional<Handler>>(std::move(handler));
   return [shared](const Error& error) {
     if (!*shared) return;
-    auto executor = asio::get_associated_executor(**shared);
+    auto executor = asio::get_associated_executor(**shared, Loop::current().get_executor());
     std::exception_ptr failure = error ? std::make_exception_ptr(error) : nullptr;
     asio::post(executor, [handler = std::move(**shared), failure]() mutable { std::move(handler)(failure); });
     shared->reset();
