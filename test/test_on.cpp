@@ -101,7 +101,7 @@ TEST_CASE("on: an AbortSignal, a cancelled next(), the emitter destroyed", "[on]
   run_on_loop([]() -> asio::awaitable<void> {
     EventEmitter e;
     berth::AbortController controller;
-    auto numbers = berth::on(e, number, {.signal = controller.signal()});
+    auto numbers = berth::on(e, number, {controller.signal()});
     berth::setTimeout([&] { controller.abort(); }, 1ms);
     Error aborted;
     try {
@@ -182,7 +182,7 @@ TEST_CASE("on: close() with a signal, then the destructor's close(), then the si
   EventEmitter e;
   berth::AbortController controller;
   {
-    auto numbers = berth::on(e, number, {.signal = controller.signal()});
+    auto numbers = berth::on(e, number, {controller.signal()});
     numbers.close();
     CHECK(numbers.ended());
     CHECK(e.listenerCount(number) == 0);

@@ -153,7 +153,7 @@ TEST_CASE("once: an AbortSignal aborts the wait with an AbortError", "[once]") {
     berth::setTimeout([&] { controller.abort(); }, 1ms);
     Error error;
     try {
-      co_await berth::once(emitter, pair_event, {.signal = controller.signal()});
+      co_await berth::once(emitter, pair_event, {controller.signal()});
     } catch (const Error& e) {
       error = e;
     }
@@ -164,7 +164,7 @@ TEST_CASE("once: an AbortSignal aborts the wait with an AbortError", "[once]") {
     // Already aborted: fails at once, adds nothing.
     Error early;
     try {
-      co_await berth::once(emitter, pair_event, {.signal = berth::AbortSignal::abort()});
+      co_await berth::once(emitter, pair_event, {berth::AbortSignal::abort()});
     } catch (const Error& e) {
       early = e;
     }

@@ -28,8 +28,11 @@
 
 namespace berth {
 
-/// Options of on(): Node's `events.on(emitter, name, { signal })`.
+/// Options of on(): Node's `events.on(emitter, name, { signal })`, spelled
+/// `berth::on(emitter, event, {controller.signal()})`; not an aggregate, as OnceOptions.
 struct OnOptions {
+  OnOptions() = default;
+  OnOptions(AbortSignal abort_signal) : signal(std::move(abort_signal)) {}  // NOLINT: {signal}
   /// Ends the sequence: the pending and every later next() fail with the signal's reason
   /// (an AbortError, ABORT_ERR), and the listeners go.
   std::optional<AbortSignal> signal{};

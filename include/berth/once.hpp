@@ -171,8 +171,13 @@ struct OnceSentinel {
 
 }  // namespace detail
 
-/// Options of once(): Node's `events.once(emitter, name, { signal })`.
+/// Options of once(): Node's `events.once(emitter, name, { signal })`, spelled
+/// `berth::once(emitter, event, {controller.signal()})`. Not an aggregate on purpose: g++
+/// before 13 destroys an aggregate temporary built in a co_await statement twice (see the
+/// README's Compiler notes); a class with a constructor is safe there.
 struct OnceOptions {
+  OnceOptions() = default;
+  OnceOptions(AbortSignal abort_signal) : signal(std::move(abort_signal)) {}  // NOLINT: {signal}
   /// Aborts the wait: the operation fails with the signal's reason (an AbortError,
   /// code ABORT_ERR, unless the controller gave another). An already aborted signal fails
   /// it at once.
