@@ -2,14 +2,17 @@
 // Helpers for the event layer's tests: run the thread's loop with a deadline and
 // record events as trace lines.
 
+#include <asio/co_spawn.hpp>
 #include <asio/steady_timer.hpp>
 #include <chrono>
+#include <exception>
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "berth/loop.hpp"
+#include "berth/timer.hpp"
 
 namespace berth::test {
 
@@ -28,6 +31,24 @@ inline void run_loop(std::chrono::milliseconds limit = std::chrono::seconds(20))
   loop.run();
   deadline.cancel();  // its handler runs (as a no-op) at the next run()
   if (*expired) throw std::runtime_error("the loop did not end within its time limit");
+}
+
+/// Runs `make()`'s awaitable on the thread's loop (where net:: objects live) with
+/// run_loop(limit), the loop kept alive until the coroutine ends (it may wait on plain Asio
+/// timers, which do not count); throws what it throws, or if `limit` passed first.
+template <class MakeAwaitable>
+void run_coro_on_loop(MakeAwaitable make, std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+  std::exception_ptr failure;
+  bool finished = false;
+  TimerPtr keep_alive = setTimeout([] {}, limit);
+  asio::co_spawn(Loop::current().get_executor(), make(), [&](std::exception_ptr e) {
+    failure = e;
+    finished = true;
+    clearTimeout(keep_alive);
+  });
+  run_loop(limit + std::chrono::seconds(1));
+  if (failure) std::rethrow_exception(failure);
+  if (!finished) throw std::runtime_error("the test coroutine did not finish within its time limit");
 }
 
 /// An ordered list of what happened.

@@ -12,6 +12,7 @@
 
 #include "berth/net.hpp"
 #include "berth/timer.hpp"
+#include "net_support.hpp"
 
 // Expected values come from Node v20's `for await (const chunk of socket)` and
 // `socket.write(data, callback)` in the same scenarios.
@@ -22,21 +23,6 @@ using namespace std::chrono_literals;
 using namespace asio::experimental::awaitable_operators;
 
 namespace {
-
-template <class MakeAwaitable>
-void run_on_loop(MakeAwaitable make) {
-  std::exception_ptr failure;
-  bool done = false;
-  auto guard = berth::setTimeout([] { throw std::runtime_error("the test coroutine did not end within 10 s"); }, 10s);
-  asio::co_spawn(berth::Loop::current().get_executor(), make(), [&](std::exception_ptr e) {
-    failure = e;
-    done = true;
-    berth::clearTimeout(guard);
-  });
-  berth::run();
-  REQUIRE(done);
-  if (failure) std::rethrow_exception(failure);
-}
 
 // A server on 127.0.0.1 that treats each connection with `serve`; its port.
 asio::awaitable<int> listen(const net::ServerPtr& server) {
@@ -55,7 +41,7 @@ asio::awaitable<net::SocketPtr> connect_to(int port) {
 
 TEST_CASE("SocketReader: chunks until the end, then the socket is destroyed (Node's for await)",
           "[net][socket_reader]") {
-  run_on_loop([]() -> asio::awaitable<void> {
+  berth::test::run_coro_on_loop([]() -> asio::awaitable<void> {
     auto server = net::createServer([](const net::SocketPtr& s) {
       s->write("one");
       berth::setTimeout([s] { s->end("two"); }, 10ms);
@@ -72,7 +58,7 @@ TEST_CASE("SocketReader: chunks until the end, then the socket is destroyed (Nod
 }
 
 TEST_CASE("SocketReader: the socket's error is thrown after the chunks before it", "[net][socket_reader]") {
-  run_on_loop([]() -> asio::awaitable<void> {
+  berth::test::run_coro_on_loop([]() -> asio::awaitable<void> {
     auto server = net::createServer([](const net::SocketPtr& s) {
       s->write("x");
       berth::setTimeout([s] { s->resetAndDestroy(); }, 20ms);
@@ -101,7 +87,7 @@ TEST_CASE("SocketReader: the socket's error is thrown after the chunks before it
 
 TEST_CASE("SocketReader: a socket read by a coroutine that does not ask is paused (backpressure)",
           "[net][socket_reader]") {
-  run_on_loop([]() -> asio::awaitable<void> {
+  berth::test::run_coro_on_loop([]() -> asio::awaitable<void> {
     std::string big(1 << 20, 'a');
     auto server = net::createServer([&](const net::SocketPtr& s) { s->end(big); });
     int port = co_await listen(server);
@@ -128,7 +114,7 @@ TEST_CASE("SocketReader: a socket read by a coroutine that does not ask is pause
 }
 
 TEST_CASE("SocketReader: leaving early destroys the socket unless destroyOnReturn is false", "[net][socket_reader]") {
-  run_on_loop([]() -> asio::awaitable<void> {
+  berth::test::run_coro_on_loop([]() -> asio::awaitable<void> {
     auto server = net::createServer([](const net::SocketPtr& s) { s->write("one"); });
     int port = co_await listen(server);
     auto socket = co_await connect_to(port);
@@ -154,7 +140,7 @@ TEST_CASE("SocketReader: leaving early destroys the socket unless destroyOnRetur
 }
 
 TEST_CASE("SocketReader: a read cancelled by || leaves the reader usable", "[net][socket_reader]") {
-  run_on_loop([]() -> asio::awaitable<void> {
+  berth::test::run_coro_on_loop([]() -> asio::awaitable<void> {
     net::SocketPtr accepted;
     auto server = net::createServer([&](const net::SocketPtr& s) { accepted = s; });
     int port = co_await listen(server);
@@ -175,7 +161,7 @@ TEST_CASE("SocketReader: a read cancelled by || leaves the reader usable", "[net
 }
 
 TEST_CASE("async_write completes once the write callback runs, and fails with its error", "[net][socket_reader]") {
-  run_on_loop([]() -> asio::awaitable<void> {
+  berth::test::run_coro_on_loop([]() -> asio::awaitable<void> {
     std::string received;
     auto server = net::createServer([&](const net::SocketPtr& s) {
       s->on(net::events::data, [&](berth::BufferView chunk) { received += chunk.toString(); });

@@ -14,6 +14,7 @@
 
 #include "berth/net.hpp"
 #include "berth/timer.hpp"
+#include "net_support.hpp"
 
 // Expected values come from Node v20's events.on over the same scenarios: listener
 // counts 1/1/1 while open and 0/0/0 after the close event; queued events before the
@@ -32,25 +33,10 @@ constexpr Event<void(int, const std::string&)> item{"item"};
 constexpr Event<void(int)> number{"number"};
 constexpr Event<void()> finished{"end"};
 
-template <class MakeAwaitable>
-void run_on_loop(MakeAwaitable make) {
-  std::exception_ptr failure;
-  bool done = false;
-  auto guard = berth::setTimeout([] { throw std::runtime_error("the test coroutine did not end within 10 s"); }, 10s);
-  asio::co_spawn(berth::Loop::current().get_executor(), make(), [&](std::exception_ptr e) {
-    failure = e;
-    done = true;
-    berth::clearTimeout(guard);
-  });
-  berth::run();
-  REQUIRE(done);
-  if (failure) std::rethrow_exception(failure);
-}
-
 }  // namespace
 
 TEST_CASE("on: events come in order, owned, until a close_on event", "[on]") {
-  run_on_loop([]() -> asio::awaitable<void> {
+  berth::test::run_coro_on_loop([]() -> asio::awaitable<void> {
     EventEmitter e;
     auto items = berth::on(e, item);
     items.close_on(finished);
@@ -77,7 +63,7 @@ TEST_CASE("on: events come in order, owned, until a close_on event", "[on]") {
 }
 
 TEST_CASE("on: an 'error' ends the sequence after the events queued before it", "[on]") {
-  run_on_loop([]() -> asio::awaitable<void> {
+  berth::test::run_coro_on_loop([]() -> asio::awaitable<void> {
     EventEmitter e;
     auto numbers = berth::on(e, number);
     e.emit(number, 1);
@@ -98,7 +84,7 @@ TEST_CASE("on: an 'error' ends the sequence after the events queued before it", 
 }
 
 TEST_CASE("on: an AbortSignal, a cancelled next(), the emitter destroyed", "[on]") {
-  run_on_loop([]() -> asio::awaitable<void> {
+  berth::test::run_coro_on_loop([]() -> asio::awaitable<void> {
     EventEmitter e;
     berth::AbortController controller;
     auto numbers = berth::on(e, number, {controller.signal()});
@@ -141,7 +127,7 @@ TEST_CASE("on: an AbortSignal, a cancelled next(), the emitter destroyed", "[on]
 }
 
 TEST_CASE("on: a socket's data until its end", "[on][net]") {
-  run_on_loop([]() -> asio::awaitable<void> {
+  berth::test::run_coro_on_loop([]() -> asio::awaitable<void> {
     auto server = net::createServer([](const net::SocketPtr& s) {
       s->write("one");
       berth::setTimeout([s] { s->end("two"); }, 5ms);

@@ -16,6 +16,7 @@
 
 #include "berth/net.hpp"
 #include "berth/timer.hpp"
+#include "net_support.hpp"
 
 // Expected values come from Node v20's events.once over the same scenarios
 // (listenerCount before/after, ECONNREFUSED, AbortError ABORT_ERR, [1, "two"]).
@@ -32,23 +33,6 @@ namespace {
 constexpr Event<void(int, const std::string&)> pair_event{"pair"};
 constexpr Event<void()> ping{"ping"};
 
-// Runs a coroutine on the thread's current loop (where net:: objects live) until it ends,
-// bounded by a 10 s timer that fails the test.
-template <class MakeAwaitable>
-void run_on_loop(MakeAwaitable make) {
-  std::exception_ptr failure;
-  bool finished = false;
-  auto guard = berth::setTimeout([] { throw std::runtime_error("the test coroutine did not end within 10 s"); }, 10s);
-  asio::co_spawn(berth::Loop::current().get_executor(), make(), [&](std::exception_ptr e) {
-    failure = e;
-    finished = true;
-    berth::clearTimeout(guard);
-  });
-  berth::run();
-  REQUIRE(finished);
-  if (failure) std::rethrow_exception(failure);
-}
-
 // Emits `event` on the loop, soon (a timer of `ms` milliseconds).
 template <class... Args, class... Values>
 void emit_later(EventEmitter& emitter, const Event<void(Args...)>& event, std::chrono::milliseconds ms,
@@ -63,7 +47,7 @@ std::size_t listeners(EventEmitter& e, const Event<void(int, const std::string&)
 }  // namespace
 
 TEST_CASE("once: a server's 'listening', a socket's 'connect' and 'data', owned", "[once][net]") {
-  run_on_loop([]() -> asio::awaitable<void> {
+  berth::test::run_coro_on_loop([]() -> asio::awaitable<void> {
     auto server = net::createServer([](const net::SocketPtr& s) { s->end("hi"); });
     server->listen(0, "127.0.0.1");
     co_await berth::once(server, net::events::listening);
@@ -83,7 +67,7 @@ TEST_CASE("once: a server's 'listening', a socket's 'connect' and 'data', owned"
 }
 
 TEST_CASE("once: an 'error' that comes first fails the wait with it", "[once][net]") {
-  run_on_loop([]() -> asio::awaitable<void> {
+  berth::test::run_coro_on_loop([]() -> asio::awaitable<void> {
     auto server = net::createServer();
     server->listen(0, "127.0.0.1");
     co_await berth::once(server, net::events::listening);
@@ -105,7 +89,7 @@ TEST_CASE("once: an 'error' that comes first fails the wait with it", "[once][ne
 }
 
 TEST_CASE("once: several arguments come as a tuple; awaiting 'error' gives the Error", "[once]") {
-  run_on_loop([]() -> asio::awaitable<void> {
+  berth::test::run_coro_on_loop([]() -> asio::awaitable<void> {
     EventEmitter emitter;
     emit_later(emitter, pair_event, 1ms, 1, std::string("two"));
     auto [number, text] = co_await berth::once(emitter, pair_event);
@@ -120,7 +104,7 @@ TEST_CASE("once: several arguments come as a tuple; awaiting 'error' gives the E
 }
 
 TEST_CASE("once: cancelled through its slot, by awaitable_operators' ||, it leaves no listener", "[once]") {
-  run_on_loop([]() -> asio::awaitable<void> {
+  berth::test::run_coro_on_loop([]() -> asio::awaitable<void> {
     EventEmitter emitter;
     asio::steady_timer timer(co_await asio::this_coro::executor, 5ms);
     auto winner = co_await (berth::once(emitter, pair_event) || timer.async_wait(asio::use_awaitable));
@@ -147,7 +131,7 @@ TEST_CASE("once: cancelled through its slot, by awaitable_operators' ||, it leav
 }
 
 TEST_CASE("once: an AbortSignal aborts the wait with an AbortError", "[once]") {
-  run_on_loop([]() -> asio::awaitable<void> {
+  berth::test::run_coro_on_loop([]() -> asio::awaitable<void> {
     EventEmitter emitter;
     berth::AbortController controller;
     berth::setTimeout([&] { controller.abort(); }, 1ms);
@@ -174,7 +158,7 @@ TEST_CASE("once: an AbortSignal aborts the wait with an AbortError", "[once]") {
 }
 
 TEST_CASE("once: the emitter destroyed while awaited fails the wait with an AbortError", "[once]") {
-  run_on_loop([]() -> asio::awaitable<void> {
+  berth::test::run_coro_on_loop([]() -> asio::awaitable<void> {
     auto emitter = std::make_unique<EventEmitter>();
     berth::setTimeout([&] { emitter.reset(); }, 1ms);
     Error error;
@@ -189,7 +173,7 @@ TEST_CASE("once: the emitter destroyed while awaited fails the wait with an Abor
 }
 
 TEST_CASE("once: the awaiting code may destroy the emitter as soon as it resumes", "[once]") {
-  run_on_loop([]() -> asio::awaitable<void> {
+  berth::test::run_coro_on_loop([]() -> asio::awaitable<void> {
     auto emitter = std::make_unique<EventEmitter>();
     emit_later(*emitter, ping, 1ms);
     co_await berth::once(*emitter, ping);
