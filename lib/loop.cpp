@@ -1,6 +1,7 @@
 #include "berth/loop.hpp"
 
 #include "berth/detail/live_link.hpp"
+#include "berth/detail/loop_executor.hpp"
 #include "berth/detail/pending_operation.hpp"
 #include "berth/event_emitter.hpp"
 
@@ -9,11 +10,29 @@
 #include <asio/execution/context.hpp>
 #include <asio/post.hpp>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "berth/error.hpp"
 
 namespace berth {
+namespace {
+class RefCountService;
+}
+
+// The after-callback step's state (see LoopExecutor).
+struct detail::LoopHooks {
+  // The ref count (first: HandleRef and its Requests hold a pointer to it, from which
+  // count_released() finds the rest).
+  std::size_t count = 0;
+  RefCountService* state = nullptr;
+  asio::io_context* context = nullptr;
+  std::size_t depth = 0;       // callbacks running, nested ones included
+  bool stop_when_idle = false;  // inside Loop::run(): stop the context once nothing is alive
+  bool stopped_idle = false;    // ... and it was stopped so
+  bool idle_check_posted = false;
+};
+
 namespace {
 
 // The ref count lives in the io_context itself, so every object built on an
@@ -22,8 +41,10 @@ class RefCountService : public asio::execution_context::service {
  public:
   using key_type = RefCountService;
   static inline asio::execution_context::id id;
-  explicit RefCountService(asio::execution_context& ctx) : service(ctx) {}
-  std::size_t count = 0;
+  explicit RefCountService(asio::execution_context& ctx) : service(ctx) {
+    hooks.state = this;
+  }
+  detail::LoopHooks hooks;
   // Node's nextTick queue: a vector drained front to back, reused so that steady
   // state allocates nothing for the queue itself.
   std::vector<detail::Task> ticks;
@@ -61,7 +82,7 @@ class RefCountService : public asio::execution_context::service {
       link->held.reset();  // `alive` holds it now
       link->unlink();
     }
-    for (auto& emitter : alive) emitter->removeAllListeners();
+    for (auto& emitter : alive) emitter->loop_shutdown();
     // Each abandon() may free others (a coroutine frame that owned an emitter): always
     // take the list's head.
     while (detail::PendingOperation* operation = pending) {
@@ -82,9 +103,42 @@ class RefCountService : public asio::execution_context::service {
 
 RefCountService& state_of(asio::execution_context& ctx) { return asio::use_service<RefCountService>(ctx); }
 
-std::size_t& counter_of(asio::execution_context& ctx) { return state_of(ctx).count; }
+std::size_t& counter_of(asio::execution_context& ctx) { return state_of(ctx).hooks.count; }
 
 }  // namespace
+
+void detail::enter_callback(LoopHooks* hooks) noexcept { ++hooks->depth; }
+
+// The count fell to zero outside the callbacks the loop executor runs (in a handler
+// scheduled on the io_context directly): Loop::run() still ends, once what is queued ran.
+void detail::count_released(std::size_t* counter) noexcept {
+  static_assert(std::is_standard_layout_v<LoopHooks>);
+  auto* hooks = reinterpret_cast<LoopHooks*>(counter);
+  if (!hooks->stop_when_idle || hooks->depth > 0 || hooks->idle_check_posted || !hooks->context) return;
+  hooks->idle_check_posted = true;
+  asio::post(*hooks->context, [hooks] {
+    hooks->idle_check_posted = false;
+    hooks->state->drain_ticks();
+    if (hooks->stop_when_idle && hooks->count == 0) {
+      hooks->stopped_idle = true;
+      hooks->context->stop();
+    }
+  });
+}
+void detail::leave_callback(LoopHooks* hooks) noexcept { --hooks->depth; }
+
+// Node's step after every callback: the nextTick queue drains; and in Loop::run(), once no
+// handle is alive and no tick is left, the io_context stops so that run() can finish with
+// what is ready (see run_as_current).
+void detail::after_callback(LoopHooks* hooks) {
+  if (hooks->depth != 1) return;
+  RefCountService& state = *hooks->state;
+  state.drain_ticks();
+  if (hooks->stop_when_idle && state.hooks.count == 0 && hooks->context) {
+    hooks->stopped_idle = true;
+    hooks->context->stop();
+  }
+}
 
 namespace {
 // The thread's current loop: what the event layer's factories and berth::run() use.
@@ -93,9 +147,11 @@ thread_local Loop* current_loop = nullptr;
 
 Loop::Loop() : owned_(std::make_unique<asio::io_context>(1)), context_(owned_.get()) {
   if (!current_loop) current_loop = this;
+  state_of(*context_).hooks.context = context_;
 }
 Loop::Loop(asio::io_context& context) : context_(&context) {
   if (!current_loop) current_loop = this;
+  state_of(*context_).hooks.context = context_;
 }
 Loop::~Loop() {
   if (current_loop == this) current_loop = nullptr;
@@ -143,12 +199,29 @@ std::size_t Loop::run_as_current() {
   std::size_t handled = 0;
   context_->restart();
   for (;;) {
-    // As in Node, the nextTick queue drains after every callback.
+    // As in Node, the nextTick queue drains after every callback (the loop executor's
+    // after-callback step does it for the handlers it runs; this, for the others).
     handled += state.drain_ticks();
-    if (state.count > 0) {
-      std::size_t n = context_->run_one();
-      if (n == 0) break;  // stopped, or nothing at all is pending
+    if (state.hooks.count > 0) {
+      // One run() for as long as something is alive: the after-callback step stops it
+      // when nothing is. (One run_one() per handler would cost a run_one() call each,
+      // and Asio's recycled memory would be freed at the end of every one.)
+      struct StopWhenIdle {
+        detail::LoopHooks& hooks;
+        explicit StopWhenIdle(detail::LoopHooks& h) noexcept : hooks(h) {
+          hooks.stop_when_idle = true;
+          hooks.stopped_idle = false;
+        }
+        ~StopWhenIdle() { hooks.stop_when_idle = false; }
+      } stop_when_idle(state.hooks);
+      std::size_t n = context_->run();
       handled += n;
+      if (state.hooks.stopped_idle) {
+        context_->restart();  // nothing alive: what is ready runs below, then run() ends
+        continue;
+      }
+      if (n == 0 || context_->stopped()) break;  // stopped by stop(), or nothing pending
+      continue;
     } else {
       // No ref'd handle: run what is ready (it may ref something), then stop.
       std::size_t n = context_->poll_one();
@@ -163,7 +236,8 @@ std::size_t Loop::run_as_current() {
 void Loop::queue_tick(detail::Task task) {
   RefCountService& state = state_of(*context_);
   state.ticks.push_back(std::move(task));
-  if (!state.drain_posted) {
+  // Inside a callback the loop executor runs, its after-callback step drains the queue.
+  if (!state.drain_posted && state.hooks.depth == 0) {
     state.drain_posted = true;
     asio::post(*context_, [&state] {
       state.drain_posted = false;
@@ -173,6 +247,10 @@ void Loop::queue_tick(detail::Task task) {
 }
 
 void Loop::stop() { context_->stop(); }
+
+asio::any_io_executor Loop::get_executor() noexcept {
+  return detail::LoopExecutor(context_->get_executor(), &state_of(*context_).hooks);
+}
 
 void detail::LiveLink::link(asio::io_context& context, std::weak_ptr<EventEmitter> member) {
   RefCountService& state = state_of(context);
@@ -269,7 +347,7 @@ void HandleRef::update() noexcept {
   bool counts = refd_ && (flag_ || activities_ != nullptr);
   if (counts != counted_) {
     if (counts) ++*counter_;
-    else --*counter_;
+    else if (--*counter_ == 0) detail::count_released(counter_);
     counted_ = counts;
   }
 }

@@ -232,7 +232,7 @@ void Server::bind(berth::ListenOptions core, std::optional<std::string>) {
 
 asio::awaitable<void> Server::accept_loop(std::shared_ptr<Server> /*keeps the server alive*/,
                                           std::shared_ptr<Acceptor> acceptor, std::uint64_t generation) {
-  asio::steady_timer backoff(loop_->context());
+  asio::steady_timer backoff(loop_->get_executor());
   while (acceptor->is_open()) {
     Error error;
     berth::Stream stream = co_await acceptor->accept(error);

@@ -443,7 +443,9 @@ TEST_CASE("allowHalfOpen false: a write inside 'end' succeeds, later writes get 
     c->on(net::events::end, [&, c] {
       trace("end " + c->readyState());
       c->write("inside", [&](const Error& e) { trace("inside cb " + (e ? e.code : std::string("null"))); });
-      asio::post(Loop::current().context(), [&, c] {
+      // Node's setImmediate: a function posted through the loop's executor (whose ticks
+      // drain right after it, as after every Node callback).
+      asio::post(Loop::current().get_executor(), [&, c] {
         bool r = c->write("after", [&](const Error& e) { trace("after cb " + e.code + " " + e.message); });
         trace("after returned " + flag(r));
       });

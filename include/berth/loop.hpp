@@ -11,6 +11,10 @@
 #include "berth/detail/task.hpp"
 
 namespace berth {
+namespace detail {
+// Called when a loop's ref count falls to zero (see loop.cpp).
+void count_released(std::size_t* counter) noexcept;
+}  // namespace detail
 
 /// An event loop over an `asio::io_context`. It either owns its context or attaches
 /// to one the application already has.
@@ -43,8 +47,11 @@ class Loop {
 
   /// The underlying io_context.
   asio::io_context& context() noexcept { return *context_; }
-  /// The context's executor, for `asio::co_spawn` and berth's objects.
-  asio::any_io_executor get_executor() noexcept { return context_->get_executor(); }
+  /// The loop's executor, for `asio::co_spawn` and berth's objects: the io_context's, and
+  /// after each function it runs (a completion handler, a posted function, a coroutine's
+  /// resumption) the nextTick queue drains, as Node's does after every callback. Code
+  /// scheduled on `context()` directly runs too, its ticks drained just after.
+  asio::any_io_executor get_executor() noexcept;
 
   /// Runs handlers until no handle is both active and ref'd, no request is pending
   /// and no handler is ready. The loop is the thread's current loop meanwhile. Throws
@@ -61,7 +68,7 @@ class Loop {
   /// Node's process.nextTick: `f` runs after the current handler returns and before
   /// the loop handles any further I/O, in the order queued. (When the io_context is
   /// run directly rather than through run(), the queue still drains, as a posted handler.)
-  /// Callables of up to 64 bytes are queued without allocating.
+  /// Callables of up to 80 bytes are queued without allocating.
   template <class F>
     requires std::is_invocable_v<std::decay_t<F>&>
   void nextTick(F&& f) {
@@ -210,7 +217,7 @@ class HandleRef::Request {
   Request& operator=(const Request&) = delete;
   Request& operator=(Request&&) = delete;
   ~Request() {
-    if (counter_) --*counter_;
+    if (counter_ && --*counter_ == 0) detail::count_released(counter_);
   }
 
  private:
