@@ -67,6 +67,19 @@ Socket::Socket(PrivateTag, Loop& loop, SocketOptions options)
 
 Socket::~Socket() = default;
 
+void Socket::loop_shutdown() noexcept {
+  EventEmitter::removeAllListeners();
+  // Taken out first: destroying a callback may free a coroutine frame, and with it
+  // whatever it owned (other sockets, a SocketReader that destroys this socket).
+  std::vector<WriteHandler> dropped;
+  for (auto& w : pending_) dropped.push_back(std::move(w.callback));
+  for (auto& cb : end_callbacks_) dropped.push_back(std::move(cb));
+  for (auto& cb : ends_cut_short_) dropped.push_back(std::move(cb));
+  end_callbacks_.clear();
+  ends_cut_short_.clear();
+  dropped.clear();
+}
+
 SocketPtr Socket::create(SocketOptions options, Loop& loop) {
   if (options.fd && *options.fd < 0)
     throw Error("ERR_OUT_OF_RANGE",
@@ -541,7 +554,8 @@ std::size_t new_high_water_mark(std::size_t n) {
 
 // Node's Readable.prototype.read(n). `result`, when given, receives what was taken
 // (the public read()); the flow passes none. True if data was taken (and emitted).
-bool Socket::read_impl(std::optional<std::size_t> size, std::optional<Buffer>* result) {
+bool Socket::read_impl(std::optional<std::size_t> size, std::optional<Buffer>* result,
+                       std::vector<std::uint8_t>* lend) {
   if (size && *size > readable_high_water_mark_) readable_high_water_mark_ = new_high_water_mark(*size);
   if (!size || *size != 0) emitted_readable_ = false;
   // read(0) with enough buffered (or at the end): just schedule 'readable' or 'end'.
@@ -569,7 +583,7 @@ bool Socket::read_impl(std::optional<std::size_t> size, std::optional<Buffer>* r
   }
   // The flow reuses the capacity of its last chunk: a paused-and-resumed pipe (or any
   // flow through the buffer) does not allocate for every chunk.
-  std::vector<std::uint8_t> chunk = result ? std::vector<std::uint8_t>() : std::move(spare_);
+  std::vector<std::uint8_t> chunk = lend ? std::move(*lend) : result ? std::vector<std::uint8_t>() : std::move(spare_);
   chunk.clear();
   std::size_t bytes = decoder_ ? utf8_prefix_bytes(unconsumed_, n) : n;
   if (bytes >= unconsumed_.size()) {
@@ -590,6 +604,8 @@ bool Socket::read_impl(std::optional<std::size_t> size, std::optional<Buffer>* r
   if (!close_emitted_ && !errored_) fire(events::data, BufferView(chunk));
   if (result) {
     *result = Buffer(std::move(chunk));
+  } else if (lend) {
+    *lend = std::move(chunk);
   } else if (chunk.capacity() > spare_.capacity() && chunk.capacity() <= 4 * readable_high_water_mark_ + 64 * 1024) {
     chunk.clear();
     spare_.swap(chunk);
@@ -774,7 +790,7 @@ Socket& Socket::setEncoding(std::string_view encodingName) { return setEncoding(
 
 // ---- writing -------------------------------------------------------------
 
-bool Socket::write(std::string_view text, Encoding encoding, WriteCallback callback) {
+bool Socket::write(std::string_view text, Encoding encoding, WriteHandler callback) {
   if (encoding == Encoding::utf8)
     return write_bytes(reinterpret_cast<const std::uint8_t*>(text.data()), text.size(), js_length(text),
                        std::move(callback));
@@ -782,25 +798,25 @@ bool Socket::write(std::string_view text, Encoding encoding, WriteCallback callb
   return write_bytes(bytes.data(), bytes.size(), js_length(text), std::move(callback));
 }
 
-bool Socket::write(std::string_view text, WriteCallback callback) {
+bool Socket::write(std::string_view text, WriteHandler callback) {
   return write(text, Encoding::utf8, std::move(callback));
 }
 
-bool Socket::write(std::string_view text, std::string_view encodingName, WriteCallback callback) {
+bool Socket::write(std::string_view text, std::string_view encodingName, WriteHandler callback) {
   return write(text, toEncoding(encodingName), std::move(callback));
 }
 
-bool Socket::write(BufferView bytes, WriteCallback callback) {
+bool Socket::write(BufferView bytes, WriteHandler callback) {
   return write_bytes(bytes.data(), bytes.size(), bytes.size(), std::move(callback));
 }
 
-bool Socket::write_rejected(Error error, WriteCallback callback, bool destroy_with_error) {
+bool Socket::write_rejected(Error error, WriteHandler callback, bool destroy_with_error) {
   if (callback) post([callback = std::move(callback), error] { callback(error); });
   if (destroy_with_error) destroy_impl(std::move(error), false);
   return false;
 }
 
-bool Socket::write_bytes(const std::uint8_t* data, std::size_t size, std::size_t length, WriteCallback callback) {
+bool Socket::write_bytes(const std::uint8_t* data, std::size_t size, std::size_t length, WriteHandler callback) {
   // Node's writeAfterFIN replaces write() itself, so it answers even once destroyed.
   if (ending_ && peer_ended_) {
     // Node's writeAfterFIN error carries only its code and message.
@@ -858,7 +874,7 @@ bool Socket::write_bytes(const std::uint8_t* data, std::size_t size, std::size_t
   return answer();
 }
 
-void Socket::after_write(WriteCallback callback) {
+void Socket::after_write(WriteHandler callback) {
   // Node's afterWrite: 'drain' first, then the callback, then maybe 'finish'.
   post([this, callback = std::move(callback)] {
     if (need_drain_ && queued_length_ == 0 && !ending_ && !destroyed_) {
@@ -974,7 +990,7 @@ void Socket::fail_end_callbacks(const Error& otherwise) {
   for (auto& cb : callbacks) cb(errored_ ? *errored_ : otherwise);
 }
 
-Socket& Socket::end_with(WriteCallback callback) {
+Socket& Socket::end_with(WriteHandler callback) {
   if (callback) {
     // Node's Writable.end: an error for a stream finished, or destroyed after an
     // end() or an error, on the next tick; otherwise the callback waits for 'finish'.
@@ -1138,7 +1154,7 @@ void Socket::destroy_impl(std::optional<Error> error, bool reset) {
         // An unheard 'error' (or a throwing listener) reaches run() first, as Node's
         // uncaught exception would end the process; 'close' follows if the loop runs on.
         berth::detail::rethrow_later(loop_->context(), std::current_exception());
-        asio::post(loop_->context(), [this, self, in_kernel = std::move(in_kernel), failed = std::move(failed),
+        asio::post(loop_->get_executor(), [this, self, in_kernel = std::move(in_kernel), failed = std::move(failed),
                                       write_error, had_error]() mutable {
           finish_close(std::move(in_kernel), std::move(failed), write_error, had_error);
         });
@@ -1147,7 +1163,7 @@ void Socket::destroy_impl(std::optional<Error> error, bool reset) {
     }
     finish_close(std::move(in_kernel), std::move(failed), write_error, had_error);
   };
-  if (had_stream) asio::post(loop_->context(), std::move(emit_close));
+  if (had_stream) asio::post(loop_->get_executor(), std::move(emit_close));
   else loop_->nextTick(std::move(emit_close));
 }
 
@@ -1180,7 +1196,7 @@ void Socket::touch() noexcept {
 }
 
 void Socket::arm_timer() {
-  if (!timer_) timer_.emplace(loop_->context());
+  if (!timer_) timer_.emplace(loop_->get_executor());
   timer_armed_ = true;
   timer_->expires_at(last_activity_ + *timeout_);
   std::weak_ptr<Socket> weak = weak_from_this();

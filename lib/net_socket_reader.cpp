@@ -6,21 +6,14 @@
 #include <asio/this_coro.hpp>
 
 #include "berth/detail/pending_operation.hpp"
-#include "berth/detail/task.hpp"
+#include "berth/detail/stored_handler.hpp"
 
 namespace berth::net {
 
-// What the reader's listeners and its pending wait share. The listeners stay for the
+// What the reader's listeners and its pending read share. The listeners stay for the
 // reader's life, as Node's iterator keeps its 'readable' listener: a wake-up that comes
-// while nothing waits is remembered, so none is lost between read() and wait().
+// while nothing waits is remembered, so none is lost between a read and its wait.
 struct SocketReader::State final : berth::detail::PendingOperation {
-  // The pending wait's handler, type-erased: resumes it (with an error, or none).
-  struct Waiter {
-    virtual ~Waiter() = default;
-    virtual void complete(std::exception_ptr failure) = 0;
-    virtual void clear_slot() noexcept = 0;
-  };
-
   ~State() { unlink(); }
 
   void wake() {
@@ -28,29 +21,31 @@ struct SocketReader::State final : berth::detail::PendingOperation {
       woken = true;
       return;
     }
-    auto w = std::move(waiter);
     unlink();
-    w->clear_slot();
-    w->complete(nullptr);
+    waiter.clear_slot();
+    waiter.post(nullptr);
   }
   void cancel() {
     if (!waiter) return;
-    auto w = std::move(waiter);
     unlink();
-    w->complete(std::make_exception_ptr(Error::aborted()));
+    waiter.post(std::make_exception_ptr(Error::aborted()));
   }
   void abandon() noexcept override {
-    auto w = std::move(waiter);  // a suspended coroutine's frame: freed, never resumed
-    if (w) w->clear_slot();
+    waiter.clear_slot();
+    waiter.reset();  // a suspended coroutine's frame: freed, never resumed
   }
 
-  std::unique_ptr<Waiter> waiter;
+  // The pending wait's handler: an awaiting coroutine's, which fits inline.
+  berth::detail::StoredHandler<4 * sizeof(void*), std::exception_ptr> waiter;
   bool woken = false;
+  // The chunk read_view() lends; its capacity goes back and forth with the socket's buffer.
+  std::vector<std::uint8_t> lent;
   ListenerId readable{}, end{}, error{}, close{};
+  std::optional<AbortSignal::ListenerId> abort_listener;
 };
 
 SocketReader::SocketReader(SocketPtr socket, SocketReaderOptions options)
-    : socket_(std::move(socket)), options_(options), state_(std::make_shared<State>()) {
+    : socket_(std::move(socket)), options_(std::move(options)), state_(std::make_shared<State>()) {
   std::weak_ptr<State> weak = state_;
   auto wake = [weak] {
     if (auto state = weak.lock()) state->wake();
@@ -59,6 +54,14 @@ SocketReader::SocketReader(SocketPtr socket, SocketReaderOptions options)
   state_->end = socket_->on(events::end, wake);
   state_->error = socket_->on(berth::events::error, wake);
   state_->close = socket_->on(events::close, wake);
+  if (options_.signal) {
+    // Node's addAbortSignal(signal, stream): the stream is destroyed with the reason.
+    auto abort = [socket = std::weak_ptr<Socket>(socket_), signal = *options_.signal] {
+      if (auto s = socket.lock(); s && !s->destroyed()) s->destroy(signal.reason());
+    };
+    if (options_.signal->aborted()) abort();
+    else state_->abort_listener = options_.signal->onAbort(abort);
+  }
 }
 
 SocketReader::SocketReader(SocketReader&&) noexcept = default;
@@ -67,7 +70,7 @@ SocketReader& SocketReader::operator=(SocketReader&& other) noexcept {
   if (this != &other) {
     close();
     socket_ = std::move(other.socket_);
-    options_ = other.options_;
+    options_ = std::move(other.options_);
     state_ = std::move(other.state_);
   }
   return *this;
@@ -82,69 +85,70 @@ void SocketReader::close() {
   socket_->off(events::end, state->end);
   socket_->off(berth::events::error, state->error);
   socket_->off(events::close, state->close);
+  if (options_.signal && state->abort_listener) options_.signal->removeListener(*state->abort_listener);
   if (options_.destroyOnReturn && !socket_->destroyed()) socket_->destroy();
   state->cancel();
 }
 
-asio::awaitable<void> SocketReader::wait() {
-  State& state = *state_;
-  if (state.woken) {
-    state.woken = false;
-    co_return;
-  }
-  auto executor = co_await asio::this_coro::executor;
-  co_await asio::async_initiate<const asio::use_awaitable_t<>, void(std::exception_ptr)>(
-      [this, &executor](auto handler) {
-        using Handler = decltype(handler);
-        struct Waiter final : State::Waiter {
-          explicit Waiter(Handler h) : handler(std::move(h)) {}
-          void complete(std::exception_ptr failure) override {
-            auto ex = asio::get_associated_executor(*handler);
-            asio::post(ex, [h = std::move(*handler), failure]() mutable { std::move(h)(failure); });
-            handler.reset();
-          }
-          void clear_slot() noexcept override {
-            if (handler) asio::get_associated_cancellation_slot(*handler).clear();
-          }
-          std::optional<Handler> handler;
-        };
-        auto waiter = std::make_unique<Waiter>(std::move(handler));
-        auto slot = asio::get_associated_cancellation_slot(*waiter->handler);
-        if (slot.is_connected()) {
-          std::weak_ptr<State> weak = state_;
-          slot.assign([weak](asio::cancellation_type) {
-            if (auto state = weak.lock()) state->cancel();
-          });
-        }
-        state_->waiter = std::move(waiter);
-        state_->link(asio::query(executor, asio::execution::context));
-      },
-      asio::use_awaitable);
-}
-
-asio::awaitable<std::optional<Buffer>> SocketReader::read(Error& error) {
+asio::awaitable<std::optional<BufferView>> SocketReader::read_view(Error& error) {
   if (error) error = Error{};
   // Node's createAsyncIterator: read() what is buffered, else wait for 'readable' or the
   // end of the stream, and finish (destroying the socket) at its end or on its error.
   for (;;) {
     if (!state_) co_return std::nullopt;  // closed
-    if (std::optional<Buffer> chunk = socket_->read()) co_return chunk;
+    if (socket_->read_impl(std::nullopt, nullptr, &state_->lent)) co_return BufferView(state_->lent);
     if (socket_->errored()) {
       error = *socket_->errored();
       close();
       co_return std::nullopt;
     }
-    if (socket_->readableEnded() || socket_->destroyed()) {
+    if (socket_->readableEnded()) {
       close();
       co_return std::nullopt;
     }
+    if (socket_->destroyed()) {  // destroyed before its end, without an error
+      error = Error("ERR_STREAM_PREMATURE_CLOSE", "Premature close");
+      close();
+      co_return std::nullopt;
+    }
+    if (state_->woken) {
+      state_->woken = false;
+      continue;
+    }
+    // The wait is initiated here rather than in a coroutine of its own: one frame fewer
+    // alive at a time keeps Asio's per-thread frame recycling (two blocks) enough.
     try {
-      co_await wait();
-    } catch (const Error& e) {  // cancelled through the slot: the Error& form returns it
+      co_await asio::async_initiate<const asio::use_awaitable_t<>, void(std::exception_ptr)>(
+          [](auto handler, const std::shared_ptr<State>& state) {
+            auto slot = asio::get_associated_cancellation_slot(handler);
+            auto executor = asio::get_associated_executor(handler);
+            state->waiter.emplace(std::move(handler), executor);
+            if (slot.is_connected()) {
+              slot.assign([weak = std::weak_ptr<State>(state)](asio::cancellation_type) {
+                if (auto s = weak.lock()) s->cancel();
+              });
+            }
+            state->link(asio::query(executor, asio::execution::context));
+          },
+          asio::use_awaitable, state_);
+    } catch (const Error& e) {  // cancelled through the slot: the reader stays usable
       error = e;
       co_return std::nullopt;
     }
   }
+}
+
+asio::awaitable<std::optional<BufferView>> SocketReader::read_view() {
+  Error error;
+  std::optional<BufferView> chunk = co_await read_view(error);
+  if (error) throw error;
+  co_return chunk;
+}
+
+asio::awaitable<std::optional<Buffer>> SocketReader::read(Error& error) {
+  std::optional<BufferView> chunk = co_await read_view(error);
+  if (!chunk) co_return std::nullopt;
+  co_return Buffer(*chunk);
 }
 
 asio::awaitable<std::optional<Buffer>> SocketReader::read() {

@@ -1,10 +1,18 @@
 #include "berth/net/socket_reader.hpp"
 
 #include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
 #include <asio/experimental/awaitable_operators.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/this_coro.hpp>
 #include <catch2/catch.hpp>
+#include <array>
+#include <atomic>
+#include <thread>
+#include <asio/ip/tcp.hpp>
+#include <asio/read.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/write.hpp>
 #include <chrono>
 #include <exception>
 #include <string>
@@ -187,4 +195,165 @@ TEST_CASE("async_write completes once the write callback runs, and fails with it
     CHECK_FALSE(error.code.empty());
     server->close();
   });
+}
+
+namespace berth::test {
+std::size_t allocations() noexcept;  // test_event_emitter.cpp counts every allocation
+}
+
+TEST_CASE("SocketReader: a socket destroyed before its end ends the reading with ERR_STREAM_PREMATURE_CLOSE",
+          "[net][socket_reader]") {
+  berth::test::run_coro_on_loop([]() -> asio::awaitable<void> {
+    auto server = net::createServer([](const net::SocketPtr& s) { s->write("hello"); });
+    int port = co_await listen(server);
+    auto socket = co_await connect_to(port);
+    net::SocketReader reader(socket);
+    auto chunk = co_await reader.read();
+    REQUIRE(chunk);
+    CHECK(chunk->toString() == "hello");
+    socket->destroy();
+    // Node: for await throws ERR_STREAM_PREMATURE_CLOSE "Premature close" (probe: the loop
+    // destroys the socket after its first chunk).
+    Error error;
+    auto end = co_await reader.read(error);
+    CHECK_FALSE(end);
+    CHECK(error.code == "ERR_STREAM_PREMATURE_CLOSE");
+    CHECK(error.message == "Premature close");
+    server->close();
+  });
+}
+
+TEST_CASE("SocketReader: options.signal aborts the reading and destroys the socket (Node's addAbortSignal)",
+          "[net][socket_reader]") {
+  berth::test::run_coro_on_loop([]() -> asio::awaitable<void> {
+    auto server = net::createServer([](const net::SocketPtr& s) { s->write("hello"); });
+    int port = co_await listen(server);
+    auto socket = co_await connect_to(port);
+    berth::AbortController controller;
+    net::SocketReaderOptions options;
+    options.signal = controller.signal();
+    net::SocketReader reader(socket, options);
+    auto chunk = co_await reader.read_view();
+    REQUIRE(chunk);
+    CHECK(std::string_view(*chunk) == "hello");
+    berth::setTimeout([&] { controller.abort(); }, 10ms);
+    Error error;
+    try {
+      co_await reader.read_view();
+    } catch (const Error& e) {
+      error = e;
+    }
+    // Node: AbortError, ABORT_ERR, "The operation was aborted", socket.destroyed true.
+    CHECK(error.kind == berth::ErrorKind::AbortError);
+    CHECK(error.code == "ABORT_ERR");
+    CHECK(error.message == "The operation was aborted");
+    CHECK(socket->destroyed());
+    server->close();
+  });
+}
+
+TEST_CASE("SocketReader: read_view lends the same chunks as read, and the end", "[net][socket_reader]") {
+  berth::test::run_coro_on_loop([]() -> asio::awaitable<void> {
+    auto server = net::createServer([](const net::SocketPtr& s) {
+      s->write("one");
+      berth::setTimeout([s] { s->end("two"); }, 10ms);
+    });
+    int port = co_await listen(server);
+    auto socket = co_await connect_to(port);
+    net::SocketReader reader(socket);
+    std::vector<std::string> got;
+    while (auto chunk = co_await reader.read_view()) got.emplace_back(std::string_view(*chunk));
+    CHECK(got == std::vector<std::string>{"one", "two"});
+    CHECK(socket->destroyed());
+    server->close();
+  });
+}
+
+TEST_CASE("SocketReader and async_write: an echo allocates nothing per message in steady state",
+          "[net][socket_reader][allocations]") {
+  berth::test::run_coro_on_loop([]() -> asio::awaitable<void> {
+    auto server = net::createServer([](const net::SocketPtr& s) {
+      asio::co_spawn(
+          berth::Loop::current().get_executor(),
+          [](net::SocketPtr socket) -> asio::awaitable<void> {
+            net::SocketReader reader(socket);
+            Error error;
+            while (auto chunk = co_await reader.read_view(error)) co_await net::async_write(socket, *chunk);
+          }(s),
+          asio::detached);
+    });
+    int port = co_await listen(server);
+    // The client is a blocking socket on a thread of its own: it allocates nothing per
+    // message, and Asio's per-thread recycling of the server's operations is the
+    // server's alone, as in a real deployment (the counter sees both threads).
+    // The loop runs only the echo while the client measures: the client wakes it at the end
+    // (a post from another thread), after counting.
+    auto executor = co_await asio::this_coro::executor;
+    asio::steady_timer finished(executor, asio::steady_timer::time_point::max());
+    std::atomic<std::size_t> counted{0};
+    std::thread client([port, &counted, &finished, executor] {
+      asio::io_context io;
+      asio::ip::tcp::socket socket(io);
+      socket.connect({asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
+      std::array<char, 64> out{}, in{};
+      out.fill('x');
+      std::size_t before = 0;
+      constexpr int warm_up = 200, measured = 5000;
+      for (int i = 0; i < warm_up + measured; ++i) {
+        if (i == warm_up) before = berth::test::allocations();
+        asio::write(socket, asio::buffer(out));
+        asio::read(socket, asio::buffer(in));
+      }
+      counted = berth::test::allocations() - before;
+      asio::post(executor, [&finished] { finished.cancel(); });
+    });
+    std::error_code ignored;
+    co_await finished.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    client.join();
+    CHECK(counted == 0);  // over 5000 round trips of 64 bytes
+    server->close();
+  });
+}
+
+TEST_CASE("SocketReader and async_write pending when the loop is destroyed: the coroutines are freed",
+          "[net][socket_reader]") {
+  // Checked by LeakSanitizer: each suspended coroutine owns its socket, and the pending
+  // write's callback (held by the socket) owns the writing coroutine.
+  bool reading = false, writing = false;
+  {
+    berth::Loop loop;
+    net::ServerPtr server;
+    asio::co_spawn(
+        loop.get_executor(),
+        [&]() -> asio::awaitable<void> {
+          // Inside run() the loop is current: what is made here belongs to it.
+          server = net::createServer([](const net::SocketPtr& s) { s->pause(); });  // reads nothing
+          int port = co_await listen(server);
+          asio::co_spawn(
+              loop.get_executor(),
+              [&, port]() -> asio::awaitable<void> {
+                auto socket = co_await connect_to(port);
+                writing = true;
+                co_await net::async_write(socket, berth::Buffer::alloc(32 << 20));  // stays queued
+                writing = false;
+              },
+              asio::detached);
+          asio::co_spawn(
+              loop.get_executor(),
+              [&, port]() -> asio::awaitable<void> {
+                auto socket = co_await connect_to(port);
+                net::SocketReader reader(socket);
+                reading = true;
+                co_await reader.read();  // nothing comes
+                reading = false;
+              },
+              asio::detached);
+          berth::setTimeout([&] { loop.stop(); }, 300ms);
+        },
+        asio::detached);
+    loop.run();
+    CHECK(reading);
+    CHECK(writing);
+    server.reset();
+  }  // the loop goes with both coroutines suspended: LeakSanitizer reports anything left
 }

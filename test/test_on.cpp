@@ -80,6 +80,9 @@ TEST_CASE("on: an 'error' ends the sequence after the events queued before it", 
     CHECK(error.message == "bad");
     CHECK(e.listenerCount(number) == 0);
     CHECK(e.listenerCount(berth::events::error) == 0);
+    // Node: the error is thrown once; the next next() is {done: true}.
+    auto after = co_await numbers.next();
+    CHECK_FALSE(after);
   });
 }
 

@@ -16,7 +16,7 @@ namespace net = berth::net;
 asio::awaitable<void> echo(net::SocketPtr socket) {
   net::SocketReader reader(socket);
   berth::Error error;  // a reset peer ends the loop; it is not fatal
-  while (auto chunk = co_await reader.read(error)) {
+  while (auto chunk = co_await reader.read_view(error)) {
     try {
       co_await net::async_write(socket, *chunk);
     } catch (const berth::Error&) {

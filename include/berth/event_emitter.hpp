@@ -276,6 +276,11 @@ class EventEmitter {
   /// `emitter.removeAllListeners()`: removes every listener of every event.
   void removeAllListeners() noexcept;
 
+  /// Called by the loop when its io_context shuts down with this emitter alive: drops what
+  /// may hold the emitter in a cycle (its listeners; a socket's write callbacks too, which
+  /// may own a suspended coroutine that owns the socket). Not for users.
+  virtual void loop_shutdown() noexcept { removeAllListeners(); }
+
   /// `emitter.removeAllListeners(event)`: removes every listener of `event`.
   template <class Signature>
   void removeAllListeners(const Event<Signature>& event) noexcept {

@@ -21,6 +21,7 @@
 
 #include "berth/abort_signal.hpp"
 #include "berth/detail/pending_operation.hpp"
+#include "berth/detail/stored_handler.hpp"
 #include "berth/error.hpp"
 #include "berth/event_emitter.hpp"
 #include "berth/loop.hpp"
@@ -54,12 +55,8 @@ template <class Value>
 class EventQueue final : public PendingOperation {
  public:
   // A next() waiting for a value: completes once, with the value, nullopt (the end) or an
-  // error.
-  struct Waiter {
-    virtual ~Waiter() = default;
-    virtual void complete(std::exception_ptr failure, std::optional<Value> value) = 0;
-    virtual void clear_slot() noexcept = 0;
-  };
+  // error. An awaiting coroutine's handler is kept inline.
+  using Waiter = StoredHandler<4 * sizeof(void*), std::exception_ptr, std::optional<Value>>;
 
   ~EventQueue() { unlink(); }
 
@@ -98,31 +95,35 @@ class EventQueue final : public PendingOperation {
       queue_.pop_front();
       complete(nullptr, std::optional<Value>(std::move(value)));
     } else if (error_) {
-      complete(std::make_exception_ptr(*error_), std::optional<Value>());
+      // Thrown once; the sequence is done afterwards, as Node's iterator.
+      auto failure = std::make_exception_ptr(*error_);
+      error_.reset();
+      closed_ = true;
+      complete(failure, std::optional<Value>());
     } else {
       complete(nullptr, std::optional<Value>());
     }
   }
 
-  void wait(std::unique_ptr<Waiter> waiter, asio::execution_context& context) {
-    waiter_ = std::move(waiter);
-    link(context);
+  template <class Handler>
+  void wait(Handler&& handler, const asio::any_io_executor& executor) {
+    waiter_.emplace(std::forward<Handler>(handler), executor);
+    link(asio::query(executor, asio::execution::context));
   }
+  asio::cancellation_slot waiter_slot() const noexcept { return waiter_.slot(); }
   // A cancelled next(): it fails; the sequence goes on (later events stay queued).
   void cancel_waiter() {
     if (!waiter_) return;
-    auto waiter = std::move(waiter_);
     unlink();
-    waiter->complete(std::make_exception_ptr(Error::aborted()), std::nullopt);
+    waiter_.post(std::make_exception_ptr(Error::aborted()), std::nullopt);
   }
-  bool waiting() const noexcept { return waiter_ != nullptr; }
+  bool waiting() const noexcept { return static_cast<bool>(waiter_); }
 
   // The io_context shuts down with a next() pending: its handler (a coroutine frame, which
   // may own the EventStream and so this queue) is freed without being called.
   void abandon() noexcept override {
-    auto keep = std::move(waiter_);  // destroyed last, after this object is consistent
-    if (keep) keep->clear_slot();
-    keep.reset();
+    waiter_.clear_slot();
+    waiter_.reset();
   }
 
   // Removes the listeners (while the emitter lives).
@@ -142,18 +143,17 @@ class EventQueue final : public PendingOperation {
  private:
   void serve() {
     if (!waiter_ || !ready()) return;
-    auto waiter = std::move(waiter_);
     unlink();
     take([&](std::exception_ptr failure, std::optional<Value> value) {
-      waiter->clear_slot();
-      waiter->complete(failure, std::move(value));
+      waiter_.clear_slot();
+      waiter_.post(failure, std::move(value));
     });
   }
 
   std::deque<Value> queue_;
   std::optional<Error> error_;
   bool closed_ = false;
-  std::unique_ptr<Waiter> waiter_;
+  Waiter waiter_;
 };
 
 template <class Queue>
@@ -176,7 +176,8 @@ struct OnSentinel {
 /// Every event that arrives while no next() waits is queued, in order, as in Node, without
 /// bound: for a socket's data with backpressure, read the socket from the coroutine
 /// instead. An `'error'` (unless it is the event listened to) ends the sequence: the
-/// events queued before it come first, then next() throws it. Events given to close_on()
+/// events queued before it come first, then next() throws it, once: later next() calls give nullopt, as
+/// Node's iterator. Events given to close_on()
 /// end it the same way with nullopt (Node's `close` option).
 template <class Emitter, class... Args>
 class EventStream {
@@ -206,7 +207,6 @@ class EventStream {
     using Value = value_type;
     return asio::async_initiate<CompletionToken, void(std::exception_ptr, std::optional<Value>)>(
         [queue = queue_](auto handler) {
-          using Handler = decltype(handler);
           // A plain callback has no executor of its own: it runs on the loop, not on Asio's
           // system thread pool.
           auto executor = asio::get_associated_executor(handler, Loop::current().get_executor());
@@ -232,30 +232,14 @@ class EventStream {
             });
             return;
           }
-          struct Waiter final : detail::EventQueue<Value>::Waiter {
-            explicit Waiter(Handler h, asio::any_io_executor fallback) : handler(std::move(h)), loop(std::move(fallback)) {}
-            void complete(std::exception_ptr failure, std::optional<Value> value) override {
-              auto ex = asio::get_associated_executor(*handler, loop);
-              asio::post(ex, [handler = std::move(*handler), failure, value = std::move(value)]() mutable {
-                std::move(handler)(failure, std::move(value));
-              });
-              handler.reset();
-            }
-            void clear_slot() noexcept override {
-              if (handler) asio::get_associated_cancellation_slot(*handler).clear();
-            }
-            std::optional<Handler> handler;
-            asio::any_io_executor loop;
-          };
-          auto waiter = std::make_unique<Waiter>(std::move(handler), executor);
-          auto slot = asio::get_associated_cancellation_slot(*waiter->handler);
+          auto slot = asio::get_associated_cancellation_slot(handler);
+          queue->wait(std::move(handler), executor);
           if (slot.is_connected()) {
             std::weak_ptr<detail::EventQueue<Value>> weak = queue;
             slot.assign([weak](asio::cancellation_type) {
               if (auto q = weak.lock()) q->cancel_waiter();
             });
           }
-          queue->wait(std::move(waiter), asio::query(executor, asio::execution::context));
         },
         token);
   }

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "berth/abort_signal.hpp"
+#include "berth/detail/task.hpp"
 #include "berth/address_info.hpp"
 #include "berth/buffer.hpp"
 #include "berth/connect.hpp"
@@ -123,25 +124,30 @@ inline constexpr Event<void(const std::string& ip, int port, int family)>
 using berth::events::error;
 }  // namespace events
 
-/// A write's completion: an empty Error on success.
+/// A write's completion, as user code names it: an empty Error on success.
 using WriteCallback = std::function<void(const Error&)>;
+/// What write() and end() take and keep: any callable `void(const Error&)` (a lambda, a
+/// WriteCallback), move-only so that it may own a completion handler (net::async_write's),
+/// kept without allocating up to 32 bytes of captures (a WriteCallback fits). An empty
+/// std::function or a null function pointer means no callback.
+using WriteHandler = detail::UniqueFunction<void(const Error&), 32>;
 
-/// A callback for Socket::end(): `void(const Error&)` (WriteCallback's signature), or
+/// A callback for Socket::end(): `void(const Error&)` (WriteHandler's signature), or
 /// `void()` for a caller that ignores the error.
 /// Checked on the stored copy, which is what gets called (a mutable lambda qualifies).
 template <class F>
 concept EndCallback = std::invocable<std::decay_t<F>&, const Error&> || std::invocable<std::decay_t<F>&>;
 
-/// end()'s callback as a WriteCallback: a `void()` one is called at the same points,
+/// end()'s callback as a WriteHandler: a `void()` one is called at the same points,
 /// its error dropped; an empty std::function stays empty.
 template <EndCallback F>
-WriteCallback as_end_callback(F&& callback) {
+WriteHandler as_end_callback(F&& callback) {
   using Stored = std::decay_t<F>;
   if constexpr (std::is_constructible_v<bool, const Stored&>) {
     if (!static_cast<bool>(callback)) return {};
   }
   if constexpr (std::invocable<Stored&, const Error&>) {
-    return WriteCallback(std::forward<F>(callback));
+    return WriteHandler(std::forward<F>(callback));
   } else {
     return [callback = Stored(std::forward<F>(callback))](const Error&) mutable { callback(); };
   }
@@ -150,6 +156,8 @@ WriteCallback as_end_callback(F&& callback) {
 /// Node's net.Socket: a duplex stream over TCP or a Unix socket with Node's events,
 /// properties and methods. Create with Socket::create() or net::connect().
 class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> {
+  friend class SocketReader;  // reads into its own buffer (read_impl's `lend`)
+
  public:
   /// `new net.Socket(options)` on the thread's loop (or the given one).
   static SocketPtr create(SocketOptions options = {}, Loop& loop = Loop::current());
@@ -253,16 +261,16 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
 
   /// `socket.write(data[, encoding][, callback])`: true while the queue is under
   /// highWaterMark. Text is encoded with `encoding`; bytes go as they are.
-  bool write(std::string_view text, Encoding encoding, WriteCallback callback = {});
-  bool write(std::string_view text, WriteCallback callback = {});
-  bool write(const char* text, WriteCallback callback = {}) { return write(std::string_view(text), std::move(callback)); }
+  bool write(std::string_view text, Encoding encoding, WriteHandler callback = {});
+  bool write(std::string_view text, WriteHandler callback = {});
+  bool write(const char* text, WriteHandler callback = {}) { return write(std::string_view(text), std::move(callback)); }
   /// Node's write(null) is ERR_STREAM_NULL_VALUES; in C++ it does not compile.
-  bool write(std::nullptr_t, WriteCallback = {}) = delete;
-  bool write(const std::string& text, WriteCallback callback = {}) { return write(std::string_view(text), std::move(callback)); }
-  bool write(BufferView bytes, WriteCallback callback = {});
-  bool write(const Buffer& bytes, WriteCallback callback = {}) { return write(BufferView(bytes), std::move(callback)); }
+  bool write(std::nullptr_t, WriteHandler = {}) = delete;
+  bool write(const std::string& text, WriteHandler callback = {}) { return write(std::string_view(text), std::move(callback)); }
+  bool write(BufferView bytes, WriteHandler callback = {});
+  bool write(const Buffer& bytes, WriteHandler callback = {}) { return write(BufferView(bytes), std::move(callback)); }
   /// `write(data, encodingName, cb)`: throws ERR_UNKNOWN_ENCODING for a bad name.
-  bool write(std::string_view text, std::string_view encodingName, WriteCallback callback = {});
+  bool write(std::string_view text, std::string_view encodingName, WriteHandler callback = {});
 
   /// `socket.end([data[, encoding]][, callback])`: FIN after the queue drains.
   /// Before connect() nothing happens yet: as in Node, the FIN goes out once the
@@ -277,7 +285,7 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   /// after 'close' when writes were waiting for the connection). As in Node, an end()
   /// first made on a socket already destroyed without error never calls it. The
   /// `void()` form is called at the same points and ignores the error.
-  Socket& end() { return end_with(WriteCallback{}); }
+  Socket& end() { return end_with(WriteHandler{}); }
   template <EndCallback F>
   Socket& end(F&& callback) {
     return end_with(as_end_callback(std::forward<F>(callback)));
@@ -452,6 +460,9 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   /// The loop this socket runs on.
   Loop& loop() const noexcept { return *loop_; }
 
+  /// Also drops the callbacks of writes and end() still pending (see EventEmitter).
+  void loop_shutdown() noexcept override;
+
   /// For berth::net::Server: wraps an accepted stream.
   static SocketPtr accepted(berth::Stream stream, std::shared_ptr<Server> server, const SocketOptions& options, Loop& loop);
 
@@ -459,7 +470,7 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   struct PendingWrite {
     std::uint64_t end_offset;  // absolute position in the output after this write
     std::size_t length;        // what it adds to writableLength
-    WriteCallback callback;
+    WriteHandler callback;
   };
   struct PrivateTag {};
 
@@ -480,7 +491,10 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   void emit_data(const std::uint8_t* data, std::size_t n);
   void push_chunk(const std::uint8_t* data, std::size_t n);
   void buffer_append(const std::uint8_t* data, std::size_t n);
-  bool read_impl(std::optional<std::size_t> size, std::optional<Buffer>* result);
+  // read(size): the chunk goes to `result` (a new Buffer), or into `lend` (its capacity
+  // reused: SocketReader's buffers, swapped with the socket's), or back to the flow.
+  bool read_impl(std::optional<std::size_t> size, std::optional<Buffer>* result,
+                 std::vector<std::uint8_t>* lend = nullptr);
   std::size_t how_much_to_read(std::optional<std::size_t> size) const noexcept;
   void emit_readable();
   void emit_readable_now();
@@ -493,9 +507,9 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   void update_readable_listening();
   void on_eof();
   void emit_end();
-  bool write_bytes(const std::uint8_t* data, std::size_t size, std::size_t length, WriteCallback callback);
-  bool write_rejected(Error error, WriteCallback callback, bool destroy_with_error);
-  void after_write(WriteCallback callback);
+  bool write_bytes(const std::uint8_t* data, std::size_t size, std::size_t length, WriteHandler callback);
+  bool write_rejected(Error error, WriteHandler callback, bool destroy_with_error);
+  void after_write(WriteHandler callback);
   void flush();
   asio::awaitable<void> write_pump(std::shared_ptr<Socket> self);
   void complete_writes();
@@ -511,7 +525,7 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   void watch_connecting_writes();
   void fail_connecting_writes();
   void fail_end_callbacks(const Error& error);
-  Socket& end_with(WriteCallback callback);
+  Socket& end_with(WriteHandler callback);
   void shutdown_after_connect();
   template <class F>
   void post(F&& f);
@@ -592,8 +606,8 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   bool keep_alive_ = false;
   unsigned keep_alive_delay_s_ = 0;
   bool peer_ended_ = false;  // allowHalfOpen false and the peer ended: writes fail with EPIPE
-  std::vector<WriteCallback> end_callbacks_;
-  std::vector<WriteCallback> ends_cut_short_;  // end() callbacks of a destroyed socket, still to call
+  std::vector<WriteHandler> end_callbacks_;
+  std::vector<WriteHandler> ends_cut_short_;  // end() callbacks of a destroyed socket, still to call
   bool destroy_soon_ = false;
 
   // Addresses cached for after close.

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 
+#include "berth/abort_signal.hpp"
 #include "berth/buffer.hpp"
 #include "berth/error.hpp"
 #include "berth/net/socket.hpp"
@@ -25,6 +26,10 @@ struct SocketReaderOptions {
   /// Node's iterator does by default. false leaves the socket open (to write after the
   /// peer's end, for example, with allowHalfOpen).
   bool destroyOnReturn = true;
+  /// Aborting it destroys the socket with the signal's reason (an AbortError, code
+  /// ABORT_ERR, unless the controller gave another), as Node's
+  /// `stream.addAbortSignal(signal, socket)`: the pending and later reads throw it.
+  std::optional<AbortSignal> signal{};
 };
 
 /// Node's async iterator over a socket (`for await (const chunk of socket)`): each read()
@@ -44,13 +49,23 @@ class SocketReader {
   ~SocketReader();
 
   /// The next chunk as `readable.read()` returns it (a Buffer, all that is buffered);
-  /// nullopt at the end ('end' emitted; or the socket destroyed without an error).
-  /// Throws the socket's error (ECONNRESET, a setTimeout handler's destroy(err), ...), or
-  /// an AbortError (ABORT_ERR) when cancelled through its cancellation slot, which leaves
-  /// the reader usable.
+  /// nullopt at the end ('end' emitted). Throws the socket's error (ECONNRESET, a
+  /// setTimeout handler's destroy(err), an AbortError from options.signal, ...);
+  /// ERR_STREAM_PREMATURE_CLOSE ("Premature close") when the socket is destroyed without
+  /// an error before its end, as Node's iterator does; an AbortError (ABORT_ERR) when
+  /// cancelled through its cancellation slot, which leaves the reader usable. Allocates
+  /// the Buffer it returns; read_view() lends the bytes instead.
   asio::awaitable<std::optional<Buffer>> read();
   /// The same, with the error in `error` (and nullopt) instead of thrown.
   asio::awaitable<std::optional<Buffer>> read(Error& error);
+
+  /// The next chunk lent, not copied: a view of the reader's own buffer, valid until the
+  /// next read(), read_view() or close(), or the reader's destruction. The same chunks,
+  /// end and errors as read(); in steady state nothing is allocated per chunk (the reader
+  /// and the socket swap two buffers).
+  asio::awaitable<std::optional<BufferView>> read_view();
+  /// The same, with the error in `error` (and nullopt) instead of thrown.
+  asio::awaitable<std::optional<BufferView>> read_view(Error& error);
 
   /// Stops reading: removes the reader's listeners and, with destroyOnReturn, destroys
   /// the socket (Node's `return()`, a `break` out of the loop). The destructor does this.
@@ -62,8 +77,6 @@ class SocketReader {
   struct State;
 
  private:
-  asio::awaitable<void> wait();
-
   SocketPtr socket_;
   SocketReaderOptions options_;
   std::shared_ptr<State> state_;
@@ -72,18 +85,18 @@ class SocketReader {
 }  // namespace berth::net
 
 namespace berth::detail {
-/// Sends an async_write's completion to its handler: a WriteCallback that owns it.
+/// An async_write's completion: the write callback owns the handler (an awaiting
+/// coroutine's fits WriteHandler inline) and posts it the outcome.
 template <class Handler>
-net::WriteCallback write_completion(Handler handler) {
-  auto shared = std::make_shared<std::optional<Handler>>(std::move(handler));
-  return [shared](const Error& error) {
-    if (!*shared) return;
-    auto executor = asio::get_associated_executor(**shared, Loop::current().get_executor());
+struct WriteCompletion {
+  Handler handler;
+  void operator()(const Error& error) {
+    // A plain callback has no executor of its own: it runs on the loop.
+    auto executor = asio::get_associated_executor(handler, Loop::current().get_executor());
     std::exception_ptr failure = error ? std::make_exception_ptr(error) : nullptr;
-    asio::post(executor, [handler = std::move(**shared), failure]() mutable { std::move(handler)(failure); });
-    shared->reset();
-  };
-}
+    asio::post(executor, [h = std::move(handler), failure]() mutable { std::move(h)(failure); });
+  }
+};
 }  // namespace berth::detail
 
 namespace berth::net {
@@ -98,7 +111,7 @@ namespace berth::net {
 template <class Data, class CompletionToken = asio::use_awaitable_t<>>
 auto async_write(const SocketPtr& socket, const Data& data, CompletionToken&& token = {}) {
   return asio::async_initiate<CompletionToken, void(std::exception_ptr)>(
-      [&socket, &data](auto handler) { socket->write(data, berth::detail::write_completion(std::move(handler))); }, token);
+      [&socket, &data](auto handler) { socket->write(data, berth::detail::WriteCompletion<decltype(handler)>{std::move(handler)}); }, token);
 }
 
 }  // namespace berth::net
