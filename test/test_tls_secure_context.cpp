@@ -7,7 +7,7 @@
 #include "tls_support.hpp"
 
 // Every expected code and message below is what node v20.20.2 (OpenSSL 3.0.19) printed
-// for the same input: /tmp/tlsprobe/probe4.js (tls.createSecureContext) and probe5.js
+// for the same input: test/tls_probes/probe4.js (tls.createSecureContext) and probe5.js
 // (tls.checkServerIdentity), run on certificates from test/tls_support.hpp.
 
 using berth::Error;

@@ -17,7 +17,8 @@
 #include "tls_support.hpp"
 
 // Real sockets on 127.0.0.1 and ::1, port 0. Every expected value comes from node v20.20.2
-// (OpenSSL 3.0.19) on the same kind of certificates (written by test/tls_support.hpp):
+// (OpenSSL 3.0.19) on the same kind of certificates (written by test/tls_support.hpp), with
+// the probes in test/tls_probes/ (write_certs.cpp says how to run them):
 //   probe1.js  handshake success: authorized, alpnProtocol, servername, getProtocol(),
 //              getCipher(), getPeerCertificate() fields
 //   probe2.js  verification failures, rejectUnauthorized true and false
