@@ -43,6 +43,14 @@ if(NOT TARGET asio::asio)
   target_link_libraries(berth_asio INTERFACE Threads::Threads)
 endif()
 
+# OpenSSL 3, for berth::tls (through asio::ssl). Found on the system only: a TLS library
+# is the system's to update, not berth's to fetch. A parent project may bring its own
+# OpenSSL::SSL and OpenSSL::Crypto targets.
+if(NOT TARGET OpenSSL::SSL)
+  find_package(OpenSSL 3 REQUIRED)
+  message(STATUS "berth: OpenSSL ${OPENSSL_VERSION} (${OPENSSL_SSL_LIBRARY})")
+endif()
+
 if(NOT TARGET spdlog::spdlog)
   # A fetched spdlog has to be installed (and exported) with berth, and be
   # position-independent to go into a shared libberth.

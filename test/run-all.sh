@@ -39,9 +39,10 @@ install_missing() {
 # compilers and build tools, the libraries, clang's sanitizer and libFuzzer runtimes
 # (libclang-rt-14-dev), iproute2 (ss, which conformance.server-backlog runs to read a
 # listener's backlog), ca-certificates for npm's download of Node v20 below, and
-# ccache, so that a second run recompiles only what changed.
+# ccache, so that a second run recompiles only what changed; libssl-dev for berth::tls
+# (asio::ssl over OpenSSL 3), and openssl, the tool, for the TLS interop checks.
 packages=(build-essential cmake ninja-build pkg-config libasio-dev catch2 libspdlog-dev
-          clang libclang-rt-14-dev valgrind libuv1-dev iproute2 ca-certificates ccache)
+          libssl-dev openssl clang libclang-rt-14-dev valgrind libuv1-dev iproute2 ca-certificates ccache)
 node_major() { "$1" --version 2>/dev/null | sed -n 's/^v\([0-9]*\)\..*/\1/p'; }
 system_node=$(command -v node || true)
 # npm fetches Node v20 when the node on the PATH is not v20. Debian's npm comes with

@@ -1,0 +1,8 @@
+#pragma once
+// berth::tls, the coroutine core: SecureContext (tls.createSecureContext), tls::Stream
+// (handshake, read_some, write, shutdown) and tls::connect.
+
+#include "berth/tls/connect.hpp"
+#include "berth/tls/peer_certificate.hpp"
+#include "berth/tls/secure_context.hpp"
+#include "berth/tls/stream.hpp"

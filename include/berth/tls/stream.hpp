@@ -1,0 +1,149 @@
+#pragma once
+// berth::tls::Stream: a TLS stream over a berth::Stream (TCP or Unix) whose operations
+// are awaitables: handshake, read_some, write, shutdown. The coroutine core of Node's
+// TLSSocket.
+
+#include "berth/detail/coroutines.hpp"  // first: stops a build without coroutines, in words
+#include <asio/awaitable.hpp>
+#include <asio/buffer.hpp>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "berth/buffer.hpp"
+#include "berth/error.hpp"
+#include "berth/stream.hpp"
+#include "berth/tls/peer_certificate.hpp"
+#include "berth/tls/secure_context.hpp"
+
+namespace berth::tls {
+
+/// Which side of the handshake a stream plays.
+enum class Role { client, server };
+inline constexpr Role client = Role::client;
+inline constexpr Role server = Role::server;
+
+/// Per-connection options of a client handshake (Node's tls.connect options that are not
+/// the context's).
+struct HandshakeOptions {
+  /// SNI: the name sent in the ClientHello (Node sends none unless `servername` is
+  /// given), and the name the certificate is checked against.
+  std::optional<std::string> servername{};
+  /// The name the certificate is checked against when `servername` is absent (Node's
+  /// `host`); empty: "localhost", as Node.
+  std::optional<std::string> host{};
+  /// A session from an earlier connection's getSession(), to resume it.
+  std::optional<Buffer> session{};
+};
+
+namespace detail {
+struct TlsStreamState;
+}
+
+/// A TLS connection over a connected berth::Stream. Every operation comes in two forms,
+/// one throwing berth::Error and one taking `Error&` (left empty on success).
+/// One read and one write (write or shutdown) may be in flight at once, as on a
+/// berth::Stream; the handshake must finish before either starts. Moves are cheap (the
+/// state lives on the heap and does not move).
+class Stream {
+ public:
+  /// Wraps a connected stream (from berth::connect or Acceptor::accept); no bytes move
+  /// until handshake().
+  Stream(berth::Stream&& stream, const SecureContext& context);
+  Stream(Stream&&) noexcept;
+  Stream& operator=(Stream&&) noexcept;
+  ~Stream();
+
+  /// Runs the TLS handshake as `role`. A client verifies the server's certificate
+  /// (against the context's `ca`, else the system's trust store) and its identity with
+  /// checkServerIdentity(servername or host or "localhost"); a server asks for a client
+  /// certificate when the context has requestCert. Failures, with Node's codes:
+  /// - the certificate does not verify and rejectUnauthorized: the X509 code Node gives
+  ///   (DEPTH_ZERO_SELF_SIGNED_CERT "self-signed certificate", CERT_HAS_EXPIRED
+  ///   "certificate has expired", UNABLE_TO_VERIFY_LEAF_SIGNATURE "unable to verify the
+  ///   first certificate", SELF_SIGNED_CERT_IN_CHAIN, ...; a server with requestCert: also
+  ///   the client's); ERR_TLS_CERT_ALTNAME_INVALID for the wrong host. The connection is
+  ///   closed. Without rejectUnauthorized the handshake succeeds with authorized() false
+  ///   and authorizationError() set to that code.
+  /// - a protocol failure: ERR_SSL_<OpenSSL's reason> (ERR_SSL_WRONG_VERSION_NUMBER,
+  ///   ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION, ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE,
+  ///   ERR_SSL_NO_APPLICATION_PROTOCOL, ...), message OpenSSL's error string.
+  /// - the peer closes before the handshake ends: ECONNRESET, "Client network socket
+  ///   disconnected before secure TLS connection was established" (a client, with the
+  ///   peer's address and port) or "socket hang up" (a server), as Node.
+  /// - a socket error: as berth::Stream reports it (ECONNRESET, syscall "read", ...).
+  asio::awaitable<void> handshake(Role role);
+  asio::awaitable<void> handshake(Role role, Error& error);
+  asio::awaitable<void> handshake(Role role, const HandshakeOptions& options);
+  asio::awaitable<void> handshake(Role role, const HandshakeOptions& options, Error& error);
+
+  /// Reads some decrypted bytes into `buffer`; returns 0 at the end of the stream (the
+  /// peer's close_notify, or its FIN without one, which Node also takes as the end), and
+  /// 0 again at once on every read after that. Errors: ERR_SSL_* (an alert from the peer,
+  /// e.g. ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED), or the socket's (syscall "read").
+  asio::awaitable<std::size_t> read_some(asio::mutable_buffer buffer);
+  asio::awaitable<std::size_t> read_some(asio::mutable_buffer buffer, Error& error);
+
+  /// Encrypts and writes all of `buffer`; returns its size once the kernel has taken
+  /// every record. Errors: the socket's (EPIPE, ECONNRESET; syscall "write") or ERR_SSL_*.
+  asio::awaitable<std::size_t> write(asio::const_buffer buffer);
+  asio::awaitable<std::size_t> write(asio::const_buffer buffer, Error& error);
+  /// Any contiguous bytes (a std::string_view, std::string, BufferView, Buffer, span).
+  template <WritableBytes Bytes>
+    requires(!asio::is_const_buffer_sequence<Bytes>::value)
+  asio::awaitable<std::size_t> write(const Bytes& bytes) {
+    return write(asio::const_buffer(berth::detail::as_const_buffers(bytes)));
+  }
+  template <WritableBytes Bytes>
+    requires(!asio::is_const_buffer_sequence<Bytes>::value)
+  asio::awaitable<std::size_t> write(const Bytes& bytes, Error& error) {
+    return write(asio::const_buffer(berth::detail::as_const_buffers(bytes)), error);
+  }
+
+  /// Node's end(): sends close_notify, then the TCP FIN; reading goes on (the peer's
+  /// reads end; its own close_notify or FIN ends ours). Counts as the one write in flight.
+  asio::awaitable<void> shutdown();
+  asio::awaitable<void> shutdown(Error& error);
+
+  /// Closes the socket at once (Node's destroy()), without close_notify.
+  void close() noexcept;
+
+  /// Whether the peer's certificate verified (and, for a client, matched the host).
+  bool authorized() const noexcept;
+  /// Why not, as Node's authorizationError: "DEPTH_ZERO_SELF_SIGNED_CERT",
+  /// "ERR_TLS_CERT_ALTNAME_INVALID", ...; empty when authorized or not yet known.
+  const std::string& authorizationError() const noexcept;
+  /// The ALPN protocol agreed on ("h2"), or empty (Node: false).
+  std::string alpnProtocol() const;
+  /// Client: the servername it sent; server: the SNI name the client sent; or empty.
+  std::string servername() const;
+  /// "TLSv1.3", "TLSv1.2" (Node's getProtocol()); empty before the handshake.
+  std::string getProtocol() const;
+  /// Node's getCipher(); empty fields before the handshake.
+  Cipher getCipher() const;
+  /// The peer's certificate (empty when it sent none); Node's getPeerCertificate().
+  PeerCertificate getPeerCertificate() const;
+  /// This side's own certificate (Node's getCertificate()), or empty.
+  PeerCertificate getCertificate() const;
+  /// The session, DER-encoded (Node's getSession()), for HandshakeOptions::session; empty
+  /// when there is none that can be resumed. In TLS 1.3 the server sends it after the
+  /// handshake: it is there once a read has taken the server's first bytes (Node's
+  /// 'session' event comes at that point too).
+  Buffer getSession() const;
+  /// Whether the handshake resumed a session.
+  bool isSessionReused() const noexcept;
+
+  /// The TCP (or Unix) stream underneath.
+  berth::Stream& next_layer() noexcept;
+  /// The executor the stream runs on.
+  asio::any_io_executor get_executor() noexcept;
+  /// OpenSSL's SSL object (SSL*), for what berth does not wrap.
+  void* native_handle() noexcept;
+
+ private:
+  std::unique_ptr<detail::TlsStreamState> state_;
+};
+
+}  // namespace berth::tls

@@ -1,0 +1,333 @@
+#include "berth/tls/stream.hpp"
+
+#include <asio/redirect_error.hpp>
+#include <asio/ssl/error.hpp>
+#include <asio/ssl/stream.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+
+#include "berth/tls/connect.hpp"
+#include "certificate.hpp"
+#include "openssl_error.hpp"
+#include "secure_context_state.hpp"
+
+namespace berth::tls {
+namespace detail {
+
+struct TlsStreamState {
+  TlsStreamState(berth::Stream&& s, const SecureContext& c)
+      : stream(std::move(s)), context(c.state()), ssl(stream.socket(), context->context) {}
+
+  berth::Stream stream;
+  std::shared_ptr<SecureContextState> context;
+  asio::ssl::stream<berth::Stream::socket_type&> ssl;
+  Role role = Role::client;
+  bool authorized = false;
+  std::string authorization_error;
+  std::string servername;  // what a client sent
+  bool at_end = false;     // the peer's close_notify (or FIN) has been read
+};
+
+}  // namespace detail
+
+namespace {
+
+// Node's VerifyCallback: accept whatever OpenSSL thinks and decide after the
+// handshake, from SSL_get_verify_result.
+int accept_and_verify_later(int, X509_STORE_CTX*) { return 1; }
+
+// Node's VerifyPeerCertificate: the verify result when the peer sent a certificate;
+// without one, OK for PSK or a resumed TLS 1.3 session, else `otherwise`.
+long verify_result(SSL* ssl, long otherwise) {
+  if (X509* peer = SSL_get0_peer_certificate(ssl)) {
+    (void)peer;
+    return SSL_get_verify_result(ssl);
+  }
+  const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl);
+  const SSL_SESSION* session = SSL_get_session(ssl);
+  if ((cipher && SSL_CIPHER_get_auth_nid(cipher) == NID_auth_psk) ||
+      (session && SSL_SESSION_get_protocol_version(session) == TLS1_3_VERSION && SSL_session_reused(ssl)))
+    return X509_V_OK;
+  return otherwise;
+}
+
+bool is_end(const std::error_code& ec) {
+  return ec == asio::error::eof || ec == asio::ssl::error::stream_truncated;
+}
+
+Error io_error(const std::error_code& ec, const char* syscall) {
+  if (detail::is_openssl_error(ec)) return detail::openssl_error(static_cast<unsigned long>(ec.value()));
+  return Error::from_system(ec, syscall);
+}
+
+void set_io_error(Error& error, const std::error_code& ec, const char* syscall) {
+  if (ec) error = io_error(ec, syscall);
+  else if (error) error = Error{};
+}
+
+}  // namespace
+
+Stream::Stream(berth::Stream&& stream, const SecureContext& context)
+    : state_(std::make_unique<detail::TlsStreamState>(std::move(stream), context)) {}
+Stream::Stream(Stream&&) noexcept = default;
+Stream& Stream::operator=(Stream&&) noexcept = default;
+Stream::~Stream() = default;
+
+asio::awaitable<void> Stream::handshake(Role role) {
+  HandshakeOptions options;
+  Error error;
+  co_await handshake(role, options, error);
+  if (error) throw error;
+}
+
+asio::awaitable<void> Stream::handshake(Role role, Error& error) {
+  HandshakeOptions options;
+  co_await handshake(role, options, error);
+}
+
+asio::awaitable<void> Stream::handshake(Role role, const HandshakeOptions& options) {
+  Error error;
+  co_await handshake(role, options, error);
+  if (error) throw error;
+}
+
+asio::awaitable<void> Stream::handshake(Role role, const HandshakeOptions& options, Error& error) {
+  error = Error{};
+  auto& s = *state_;
+  s.role = role;
+  SSL* ssl = s.ssl.native_handle();
+  const bool reject = s.context->rejectUnauthorized;
+  // What the certificate is checked against, and who the error names (Node: options.host).
+  std::string host = options.servername && !options.servername->empty() ? *options.servername
+                     : options.host && !options.host->empty()           ? *options.host
+                                                                        : std::string("localhost");
+  if (role == Role::client) {
+    SSL_set_verify(ssl, SSL_VERIFY_PEER, accept_and_verify_later);
+    if (options.servername && !options.servername->empty()) {
+      SSL_set_tlsext_host_name(ssl, options.servername->c_str());
+      s.servername = *options.servername;
+    }
+    if (options.session && options.session->size() > 0) {
+      const unsigned char* der = options.session->data();
+      if (SSL_SESSION* session = d2i_SSL_SESSION(nullptr, &der, static_cast<long>(options.session->size()))) {
+        SSL_set_session(ssl, session);
+        SSL_SESSION_free(session);
+      }
+    }
+  } else {
+    int mode = SSL_VERIFY_NONE;
+    if (s.context->requestCert) mode = SSL_VERIFY_PEER | (reject ? SSL_VERIFY_FAIL_IF_NO_PEER_CERT : 0);
+    SSL_set_verify(ssl, mode, accept_and_verify_later);
+  }
+
+  std::error_code ec;
+  {
+    // A handshake in progress keeps the loop alive, as a pending write does.
+    auto pending = s.stream.request();
+    co_await s.ssl.async_handshake(
+        role == Role::client ? asio::ssl::stream_base::client : asio::ssl::stream_base::server,
+        asio::redirect_error(asio::use_awaitable, ec));
+  }
+  if (ec) {
+    if (is_end(ec)) {
+      // Node's ConnResetException: a client names the peer, a server says "socket hang up".
+      if (role == Role::client) {
+        error = Error("ECONNRESET", "Client network socket disconnected before secure TLS connection was established");
+        error.host = options.host.value_or(host);
+        if (auto peer = s.stream.remote_address()) error.port = peer->port;
+      } else {
+        error = Error("ECONNRESET", "socket hang up");
+      }
+      error.ec = ec;
+    } else {
+      error = io_error(ec, "read");
+    }
+    s.stream.close();
+    co_return;
+  }
+
+  // Verification, decided here as Node decides it in onConnectSecure / onServerSocketSecure.
+  Error verify_error;
+  if (role == Role::client) {
+    long result = verify_result(ssl, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT);
+    if (result != X509_V_OK) verify_error = detail::x509_error(result);
+    else if (!SSL_session_reused(ssl)) verify_error = checkServerIdentity(host, getPeerCertificate());
+  } else if (s.context->requestCert) {
+    long result = verify_result(ssl, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT);
+    if (result != X509_V_OK) verify_error = detail::x509_error(result);
+  } else {
+    co_return;  // a server that asked for nothing: authorized false, no error, as Node
+  }
+  if (!verify_error) {
+    s.authorized = true;
+    co_return;
+  }
+  s.authorization_error = verify_error.code;
+  if (reject) {
+    error = std::move(verify_error);
+    s.stream.close();  // Node destroys the socket
+  }
+}
+
+asio::awaitable<std::size_t> Stream::read_some(asio::mutable_buffer buffer) {
+  Error error;
+  std::size_t n = co_await read_some(buffer, error);
+  if (error) throw error;
+  co_return n;
+}
+
+asio::awaitable<std::size_t> Stream::read_some(asio::mutable_buffer buffer, Error& error) {
+  auto& s = *state_;
+  if (s.at_end) {
+    if (error) error = Error{};
+    co_return 0;
+  }
+  std::error_code ec;
+  s.stream.set_reading(true);
+  std::size_t n = co_await s.ssl.async_read_some(buffer, asio::redirect_error(asio::use_awaitable, ec));
+  s.stream.set_reading(false);
+  if (is_end(ec)) {
+    // close_notify, or a FIN without one: Node ends the stream either way.
+    s.at_end = true;
+    ec.clear();
+    n = 0;
+  }
+  set_io_error(error, ec, "read");
+  co_return n;
+}
+
+asio::awaitable<std::size_t> Stream::write(asio::const_buffer buffer) {
+  Error error;
+  std::size_t n = co_await write(buffer, error);
+  if (error) throw error;
+  co_return n;
+}
+
+asio::awaitable<std::size_t> Stream::write(asio::const_buffer buffer, Error& error) {
+  auto& s = *state_;
+  std::error_code ec;
+  auto pending = s.stream.request();  // a write keeps the loop alive, ref'd or not
+  std::size_t n = co_await asio::async_write(s.ssl, buffer, asio::redirect_error(asio::use_awaitable, ec));
+  set_io_error(error, ec, "write");
+  co_return n;
+}
+
+asio::awaitable<void> Stream::shutdown() {
+  Error error;
+  co_await shutdown(error);
+  if (error) throw error;
+}
+
+asio::awaitable<void> Stream::shutdown(Error& error) {
+  auto& s = *state_;
+  SSL* ssl = s.ssl.native_handle();
+  std::error_code ec;
+  auto pending = s.stream.request();
+  // asio's async_shutdown sends close_notify and then waits for the peer's; Node's end()
+  // only sends it, then the FIN, and goes on reading. Marking the peer's close_notify as
+  // received for the one synchronous SSL_shutdown call inside async_shutdown's initiation
+  // makes that call complete at once (it only has close_notify to write); the mark is
+  // taken off before anything else runs, so a read in flight still sees the peer's data.
+  auto token = asio::redirect_error(asio::use_awaitable, ec);
+  co_await asio::async_initiate<decltype(token), void(std::error_code)>(
+      [&s, ssl](auto handler) {
+        const int before = SSL_get_shutdown(ssl);
+        const bool had_received = (before & SSL_RECEIVED_SHUTDOWN) != 0;
+        if (!had_received) SSL_set_shutdown(ssl, before | SSL_RECEIVED_SHUTDOWN);
+        s.ssl.async_shutdown(std::move(handler));
+        if (!had_received) SSL_set_shutdown(ssl, SSL_get_shutdown(ssl) & ~SSL_RECEIVED_SHUTDOWN);
+      },
+      token);
+  if (ec) {
+    error = io_error(ec, "write");
+    co_return;
+  }
+  s.stream.shutdown_write(error);
+}
+
+void Stream::close() noexcept { state_->stream.close(); }
+
+bool Stream::authorized() const noexcept { return state_->authorized; }
+const std::string& Stream::authorizationError() const noexcept { return state_->authorization_error; }
+
+std::string Stream::alpnProtocol() const {
+  const unsigned char* data = nullptr;
+  unsigned int length = 0;
+  SSL_get0_alpn_selected(state_->ssl.native_handle(), &data, &length);
+  return data ? std::string(reinterpret_cast<const char*>(data), length) : std::string();
+}
+
+std::string Stream::servername() const {
+  if (state_->role == Role::client) return state_->servername;
+  const char* name = SSL_get_servername(state_->ssl.native_handle(), TLSEXT_NAMETYPE_host_name);
+  return name ? name : "";
+}
+
+std::string Stream::getProtocol() const {
+  SSL* ssl = state_->ssl.native_handle();
+  if (!SSL_is_init_finished(ssl)) return {};
+  return SSL_get_version(ssl);
+}
+
+Cipher Stream::getCipher() const {
+  Cipher out;
+  if (const SSL_CIPHER* cipher = SSL_get_current_cipher(state_->ssl.native_handle())) {
+    out.name = SSL_CIPHER_get_name(cipher);
+    const char* standard = SSL_CIPHER_standard_name(cipher);
+    out.standardName = standard ? standard : out.name;
+    out.version = SSL_CIPHER_get_version(cipher);
+  }
+  return out;
+}
+
+PeerCertificate Stream::getPeerCertificate() const {
+  return detail::to_peer_certificate(SSL_get0_peer_certificate(state_->ssl.native_handle()));
+}
+
+PeerCertificate Stream::getCertificate() const {
+  return detail::to_peer_certificate(SSL_get_certificate(state_->ssl.native_handle()));
+}
+
+Buffer Stream::getSession() const {
+  SSL_SESSION* session = SSL_get1_session(state_->ssl.native_handle());
+  if (!session) return Buffer();
+  Buffer out;
+  if (SSL_SESSION_is_resumable(session)) {
+    int n = i2d_SSL_SESSION(session, nullptr);
+    if (n > 0) {
+      std::vector<std::uint8_t> der(static_cast<std::size_t>(n));
+      unsigned char* p = der.data();
+      i2d_SSL_SESSION(session, &p);
+      out = Buffer(std::move(der));
+    }
+  }
+  SSL_SESSION_free(session);
+  return out;
+}
+
+bool Stream::isSessionReused() const noexcept { return SSL_session_reused(state_->ssl.native_handle()) == 1; }
+
+berth::Stream& Stream::next_layer() noexcept { return state_->stream; }
+asio::any_io_executor Stream::get_executor() noexcept { return state_->stream.get_executor(); }
+void* Stream::native_handle() noexcept { return state_->ssl.native_handle(); }
+
+asio::awaitable<Stream> connect(const ConnectOptions& options) {
+  Error error;
+  Stream stream = co_await connect(options, error);
+  if (error) throw error;
+  co_return stream;
+}
+
+asio::awaitable<Stream> connect(const ConnectOptions& options, Error& error) {
+  berth::Stream tcp = co_await berth::connect(options.connect, error);
+  Stream stream(std::move(tcp), options.context);
+  if (error) co_return stream;
+  HandshakeOptions handshake = options.handshake;
+  if (!handshake.host && !options.connect.path) handshake.host = options.connect.host;
+  co_await stream.handshake(Role::client, handshake, error);
+  co_return stream;
+}
+
+}  // namespace berth::tls
