@@ -463,7 +463,9 @@ TEST_CASE("server close() while 1000 connections are mid-transfer: 'close' once,
   const auto started = Clock::now();
   gate_open = true;
   for (auto& cl : clients) cl.request_more(gate_open);
-  REQUIRE(run_until([&] { return server_close_events > 0 && refused.closed(); }, milliseconds(60000)));
+  // Bounded, not timed: under AddressSanitizer on a loaded 2-core machine the transfer took 99 s.
+  REQUIRE(run_until([&] { return server_close_events > 0 && refused.closed(); },
+                    milliseconds(asan_build() ? 240000 : 60000)));
   run_for(milliseconds(100));
   const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
 
