@@ -147,3 +147,114 @@ TEST_CASE("a plain-text client gets the server's 'tlsClientError' ERR_SSL_HTTP_R
   run_loop();
   CHECK(trace.lines == Lines{"tlsClientError ERR_SSL_HTTP_REQUEST", "raw end", "raw close false"});
 }
+
+// ---- interoperation with real tools (skipped when the tool is not on the PATH) ------
+
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+
+#include <asio/post.hpp>
+
+namespace {
+
+bool on_path(const std::string& tool) {
+  return std::system(("command -v " + tool + " > /dev/null 2>&1").c_str()) == 0;
+}
+
+// Runs `command` (its stdout captured) on a thread while the loop serves; `done` is posted
+// to the loop when it has finished.
+std::thread run_tool(std::string command, std::string& output, std::function<void()> done) {
+  auto& context = Loop::current().context();
+  return std::thread([command = std::move(command), &output, done = std::move(done), &context] {
+    if (FILE* pipe = popen(command.c_str(), "r")) {
+      char buffer[4096];
+      std::size_t n;
+      while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
+      pclose(pipe);
+    }
+    asio::post(context, done);
+  });
+}
+
+}  // namespace
+
+TEST_CASE("curl --cacert fetches from a berth TLS server", "[tls][tls_server][interop]") {
+  if (!on_path("curl")) {
+    WARN("curl is not on the PATH: skipped");
+    return;
+  }
+  std::string output, request;
+  std::thread tool;
+  auto options = tls_server_options(certs().server);
+  options.ALPNProtocols = {"http/1.1"};
+  tls::ServerPtr server = tls::createServer(options, [&](const tls::TLSSocketPtr& s) {
+    s->on(net::events::data, [&, s](BufferView b) {
+      request += std::string(b);
+      if (request.find("\r\n\r\n") != std::string::npos && !s->writableEnded())
+        s->end("HTTP/1.1 200 OK\r\nContent-Length: 12\r\nConnection: close\r\n\r\nhello world\n");
+    });
+  });
+  server->listen(0, "127.0.0.1", [&] {
+    tool = run_tool("curl -s --max-time 10 --cacert " + certs().ca.cert_file + " https://localhost:" +
+                        std::to_string(server->address()->port) + "/hi 2>&1",
+                    output, [&] { server->close(); });
+  });
+  run_loop(30s);
+  tool.join();
+  CHECK(output == "hello world\n");
+  CHECK(request.rfind("GET /hi HTTP/1.1\r\n", 0) == 0);
+}
+
+TEST_CASE("openssl s_client verifies a berth TLS server and ends cleanly", "[tls][tls_server][interop]") {
+  if (!on_path("openssl")) {
+    WARN("openssl is not on the PATH: skipped");
+    return;
+  }
+  std::string output;
+  std::thread tool;
+  Trace trace;
+  tls::ServerPtr server = tls::createServer(tls_server_options(certs().server), [&](const tls::TLSSocketPtr& s) {
+    trace("secureConnection " + s->getProtocol() + " servername:" + s->servername());
+    s->on(net::events::end, [&] { trace("end"); });
+    s->on(net::events::close, [&](bool e) { trace("close " + flag(e)); });
+    s->write("from berth\n");
+  });
+  server->listen(0, "127.0.0.1", [&] {
+    tool = run_tool("openssl s_client -connect 127.0.0.1:" + std::to_string(server->address()->port) +
+                        " -servername localhost -verify_return_error -CAfile " + certs().ca.cert_file +
+                        " < /dev/null 2>&1",
+                    output, [&] { server->close(); });
+  });
+  run_loop(30s);
+  tool.join();
+  CHECK(output.find("Verify return code: 0 (ok)") != std::string::npos);
+  CHECK(trace.lines.size() >= 1);
+  if (!trace.lines.empty()) CHECK(trace.lines.front() == "secureConnection TLSv1.3 servername:localhost");
+}
+
+TEST_CASE("node's tls.connect talks to a berth TLS server, and a berth client to node's tls server",
+          "[tls][tls_server][interop]") {
+  if (!on_path("node")) {
+    WARN("node is not on the PATH: skipped");
+    return;
+  }
+  std::string output;
+  std::thread tool;
+  tls::ServerPtr server = tls::createServer(tls_server_options(certs().server), [&](const tls::TLSSocketPtr& s) {
+    s->pipe(s);  // echo
+  });
+  server->listen(0, "127.0.0.1", [&] {
+    std::string script =
+        "const tls=require('tls'),fs=require('fs');"
+        "const c=tls.connect({port:" + std::to_string(server->address()->port) +
+        ",host:'localhost',ca:fs.readFileSync('" + certs().ca.cert_file +
+        "')},()=>{console.log('secureConnect',c.authorized,c.getProtocol());c.end('ping');});"
+        "c.setEncoding('utf8');c.on('data',(d)=>console.log('data',d));c.on('end',()=>console.log('end'));"
+        "c.on('error',(e)=>console.log('error',e.code));";
+    tool = run_tool("node -e \"" + script + "\" 2>&1", output, [&] { server->close(); });
+  });
+  run_loop(30s);
+  tool.join();
+  CHECK(output == "secureConnect true TLSv1.3\ndata ping\nend\n");
+}
