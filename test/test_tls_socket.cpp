@@ -280,3 +280,31 @@ TEST_CASE("16 MiB through TLS and back through a server's pipe() arrive whole, i
   CHECK(received == total);
   CHECK(received_sum == sent_sum);
 }
+
+TEST_CASE("the 'session' a first connection emits resumes a second one: isSessionReused()", "[tls][tls_socket]") {
+  std::optional<Buffer> saved;
+  std::vector<std::string> seen;
+  tls::ServerPtr server;
+  server = tls_serve(tls_server_options(certs().server), [&](const tls::TLSSocketPtr& s) { s->end("x"); },
+                     [&](std::uint16_t port) {
+                       auto first = tls::connect(tls_client_options(port));
+                       first->on(tls::events::session, [&](BufferView b) { saved = Buffer(b); });
+                       first->resume();
+                       first->on(net::events::close, [&, port](bool) {
+                         REQUIRE(saved);
+                         auto options = tls_client_options(port);
+                         options.session = *saved;
+                         tls::TLSSocketPtr second;
+                         second = tls::connect(options);
+                         std::weak_ptr<tls::TLSSocket> weak = second;
+                         second->on(tls::events::secureConnect, [&, weak] {
+                           if (auto s = weak.lock())
+                             seen.push_back("reused:" + flag(s->isSessionReused()) + " authorized:" + flag(s->authorized()));
+                         });
+                         second->resume();
+                         second->on(net::events::close, [&](bool) { server->close(); });
+                       });
+                     });
+  run_loop();
+  CHECK(seen == std::vector<std::string>{"reused:true authorized:true"});
+}
