@@ -914,18 +914,11 @@ asio::awaitable<void> Socket::write_pump(std::shared_ptr<Socket> /*keeps the soc
     batch_in_kernel_ = true;
     auto request = stream_->request();  // a pending write keeps the loop alive, ref'd or not
     std::size_t n;
+    std::optional<Error> transport_error;  // empty on the plain path: nothing built per batch
     if (transport_) [[unlikely]] {
       Error error;
       n = co_await transport_->transport_write(asio::buffer(inflight_), error);
-      batch_in_kernel_ = false;
-      if (destroyed_) break;
-      if (error) {
-        sent_ += n;
-        complete_writes();
-        pumping_ = false;
-        destroy_impl(std::move(error), false);
-        co_return;
-      }
+      if (error) transport_error = std::move(error);
     } else {
       n = co_await asio::async_write(
           stream_->socket(), asio::buffer(inflight_),
@@ -941,9 +934,9 @@ asio::awaitable<void> Socket::write_pump(std::shared_ptr<Socket> /*keeps the soc
     inflight_done_ = 0;
     if (n > 0) touch();  // a write completed (Node's onWriteComplete)
     complete_writes();
-    if (ec) {
+    if (ec || transport_error) [[unlikely]] {
       pumping_ = false;
-      destroy_impl(Error::from_system(ec, "write"), false);
+      destroy_impl(transport_error ? std::move(*transport_error) : Error::from_system(ec, "write"), false);
       co_return;
     }
   }
