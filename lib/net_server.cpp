@@ -286,9 +286,13 @@ void Server::on_accepted(berth::Stream stream) {
   SocketOptions socket_options;
   socket_options.allowHalfOpen = options_.allowHalfOpen;
   socket_options.highWaterMark = options_.highWaterMark;
-  auto socket = Socket::accepted(std::move(stream), shared_from_this(), socket_options, *loop_);
+  auto socket = make_socket(std::move(stream), socket_options);
   ++connections_;
   fire(events::connection, socket);
+}
+
+SocketPtr Server::make_socket(berth::Stream stream, const SocketOptions& options) {
+  return Socket::accepted(std::move(stream), shared_from_this(), options, *loop_);
 }
 
 void Server::linger_close(berth::Stream stream) {

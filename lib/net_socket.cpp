@@ -363,6 +363,8 @@ void Socket::connected() {
     destroy_impl(std::nullopt, true);
     return;
   }
+  if (transport_) [[unlikely]]
+    transport_->transport_connected();  // the handshake: until it ends, flush() and reads wait
   flush();
   maybe_finish();
   if (options_.readable && (flowing_ != false || read_wanted_)) start_reading();
@@ -405,6 +407,10 @@ void Socket::stop_reading() {
 // an idle socket then holds one small wait operation and no coroutine frames, and
 // pause()/resume() start nothing new (a pending wait simply finds reading_ false).
 void Socket::arm_read() {
+  if (transport_) [[unlikely]] {
+    transport_->transport_arm_read();
+    return;
+  }
   read_armed_ = true;
   stream_->socket().async_wait(berth::Stream::socket_type::wait_read,
                                [self = shared_from_this(), generation = read_generation_](const std::error_code& ec) {
@@ -845,7 +851,7 @@ bool Socket::write_bytes(const std::uint8_t* data, std::size_t size, std::size_t
   };
 
   std::size_t taken = 0;
-  bool direct = stream_ && !connecting_ && corked_ == 0 && !pumping_ && out_.empty();
+  bool direct = !transport_ && stream_ && !connecting_ && corked_ == 0 && !pumping_ && out_.empty();
   // A write handed to the kernel is activity; one queued behind another (or corked, or
   // waiting for the connection) is not, as in Node.
   if (direct) touch();
@@ -888,6 +894,7 @@ void Socket::after_write(WriteHandler callback) {
 
 void Socket::flush() {
   if (pumping_ || out_.empty() || !stream_ || connecting_ || destroyed_ || corked_ > 0) return;
+  if (transport_ && !transport_->ready()) return;
   pumping_ = true;
   berth::detail::spawn(loop_->get_executor(), write_pump(shared_from_this()));
 }
@@ -906,22 +913,30 @@ asio::awaitable<void> Socket::write_pump(std::shared_ptr<Socket> /*keeps the soc
     // timer counts bytes moving out of the queue as activity (Node's _onTimeout).
     batch_in_kernel_ = true;
     auto request = stream_->request();  // a pending write keeps the loop alive, ref'd or not
-    std::size_t n = co_await asio::async_write(
-        stream_->socket(), asio::buffer(inflight_),
-        [this](const std::error_code& e, std::size_t done) -> std::size_t {
-          inflight_done_ = done;
-          return e ? 0 : inflight_.size() - done;
-        },
-        asio::redirect_error(asio::use_awaitable, ec));
+    std::size_t n;
+    std::optional<Error> transport_error;  // empty on the plain path: nothing built per batch
+    if (transport_) [[unlikely]] {
+      Error error;
+      n = co_await transport_->transport_write(asio::buffer(inflight_), error);
+      if (error) transport_error = std::move(error);
+    } else {
+      n = co_await asio::async_write(
+          stream_->socket(), asio::buffer(inflight_),
+          [this](const std::error_code& e, std::size_t done) -> std::size_t {
+            inflight_done_ = done;
+            return e ? 0 : inflight_.size() - done;
+          },
+          asio::redirect_error(asio::use_awaitable, ec));
+    }
     batch_in_kernel_ = false;
     if (destroyed_) break;
     sent_ += n;
     inflight_done_ = 0;
     if (n > 0) touch();  // a write completed (Node's onWriteComplete)
     complete_writes();
-    if (ec) {
+    if (ec || transport_error) [[unlikely]] {
       pumping_ = false;
-      destroy_impl(Error::from_system(ec, "write"), false);
+      destroy_impl(transport_error ? std::move(*transport_error) : Error::from_system(ec, "write"), false);
       co_return;
     }
   }
@@ -944,7 +959,7 @@ void Socket::complete_writes() {
 std::uint64_t Socket::bytesWritten() const noexcept { return queued_total_; }
 
 std::optional<std::size_t> Socket::bufferSize() const {
-  if (!stream_ && !connecting_) return std::nullopt;
+  if ((!stream_ || destroyed_) && !connecting_) return std::nullopt;
   return queued_length_;
 }
 
@@ -1032,26 +1047,33 @@ void Socket::run_end_callbacks() {
 
 void Socket::maybe_finish() {
   if (destroyed_ || connecting_ || !stream_) return;
+  if (transport_ && !transport_->ready()) return;
   if (pumping_ || !out_.empty() || queued_length_ > 0) return;
   if (shutdown_on_connect_) shutdown_after_connect();
   if (!ending_ || finished_ || finish_posted_) return;
   finish_posted_ = true;
   if (!fin_sent_) {
     fin_sent_ = true;
+    if (transport_) [[unlikely]] {
+      transport_->transport_shutdown();  // calls emit_finish() once its close and the FIN are out
+      return;
+    }
     Error error;
     stream_->shutdown_write(error);
   }
-  post([this] {
-    if (destroyed_) return;
-    finished_ = true;
-    run_end_callbacks();
-    fire(events::finish);
-    if (destroy_soon_) {
-      destroy_impl(std::nullopt, false);
-      return;
-    }
-    maybe_destroy_after_both_ends();
-  });
+  post([this] { emit_finish(); });
+}
+
+void Socket::emit_finish() {
+  if (destroyed_) return;
+  finished_ = true;
+  run_end_callbacks();
+  fire(events::finish);
+  if (destroy_soon_) {
+    destroy_impl(std::nullopt, false);
+    return;
+  }
+  maybe_destroy_after_both_ends();
 }
 
 void Socket::maybe_destroy_after_both_ends() {
@@ -1101,7 +1123,7 @@ void Socket::destroy_impl(std::optional<Error> error, bool reset) {
   if (stream_) {
     if (reset) stream_->reset();
     else stream_->close();
-    stream_.reset();
+    if (!transport_) stream_.reset();  // a transport's operations may still name it
   }
   // The callbacks of writes not done, as Node calls them: writes made while
   // connecting fail in the 'close' listener (watch_connecting_writes); a batch the

@@ -18,9 +18,12 @@ namespace detail {
 
 struct TlsStreamState {
   TlsStreamState(berth::Stream&& s, const SecureContext& c)
-      : stream(std::move(s)), context(c.state()), ssl(stream.socket(), context->context) {}
+      : owned(std::move(s)), stream(owned), context(c.state()), ssl(stream.socket(), context->context) {}
+  TlsStreamState(berth::Stream& s, const SecureContext& c)
+      : owned(s.get_executor()), stream(s), context(c.state()), ssl(stream.socket(), context->context) {}
 
-  berth::Stream stream;
+  berth::Stream owned;     // the stream, unless borrowed
+  berth::Stream& stream;   // owned, or the borrowed one
   std::shared_ptr<SecureContextState> context;
   asio::ssl::stream<berth::Stream::socket_type&> ssl;
   Role role = Role::client;
@@ -71,6 +74,8 @@ void set_io_error(Error& error, const std::error_code& ec, const char* syscall) 
 
 Stream::Stream(berth::Stream&& stream, const SecureContext& context)
     : state_(std::make_unique<detail::TlsStreamState>(std::move(stream), context)) {}
+Stream::Stream(berth::Stream& stream, const SecureContext& context, Borrow)
+    : state_(std::make_unique<detail::TlsStreamState>(stream, context)) {}
 Stream::Stream(Stream&&) noexcept = default;
 Stream& Stream::operator=(Stream&&) noexcept = default;
 Stream::~Stream() = default;
@@ -98,7 +103,7 @@ asio::awaitable<void> Stream::handshake(Role role, const HandshakeOptions& optio
   auto& s = *state_;
   s.role = role;
   SSL* ssl = s.ssl.native_handle();
-  const bool reject = s.context->rejectUnauthorized;
+  const bool reject = options.rejectUnauthorized.value_or(s.context->rejectUnauthorized);
   // What the certificate is checked against, and who the error names (Node: options.host).
   std::string host = options.servername && !options.servername->empty() ? *options.servername
                      : options.host && !options.host->empty()           ? *options.host
@@ -153,7 +158,9 @@ asio::awaitable<void> Stream::handshake(Role role, const HandshakeOptions& optio
   if (role == Role::client) {
     long result = verify_result(ssl, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT);
     if (result != X509_V_OK) verify_error = detail::x509_error(result);
-    else if (!SSL_session_reused(ssl)) verify_error = checkServerIdentity(host, getPeerCertificate());
+    else if (!SSL_session_reused(ssl))
+      verify_error = options.checkServerIdentity ? options.checkServerIdentity(host, getPeerCertificate())
+                                                 : checkServerIdentity(host, getPeerCertificate());
   } else if (s.context->requestCert) {
     long result = verify_result(ssl, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT);
     if (result != X509_V_OK) verify_error = detail::x509_error(result);

@@ -78,6 +78,7 @@ inline constexpr Event<void(const DropInfo&)> drop{"drop"};
 
 /// Node's net.Server.
 class Server : public EventEmitter, public std::enable_shared_from_this<Server> {
+ protected:
   struct PrivateTag {};
 
  public:
@@ -136,6 +137,14 @@ class Server : public EventEmitter, public std::enable_shared_from_this<Server> 
 
  private:
   friend class Socket;
+  friend class berth::tls::Server;
+
+ protected:
+  /// Makes the Socket for an accepted stream (tls::Server makes TLSSockets): once per
+  /// connection, never per chunk.
+  virtual SocketPtr make_socket(berth::Stream stream, const SocketOptions& options);
+
+ private:
   void bind(berth::ListenOptions core, std::optional<std::string> display_host);
   asio::awaitable<void> accept_loop(std::shared_ptr<Server> self, std::shared_ptr<Acceptor> acceptor,
                                     std::uint64_t generation);

@@ -28,8 +28,14 @@
 #include "berth/detail/live_link.hpp"
 #include "berth/event_emitter.hpp"
 #include "berth/loop.hpp"
+#include "berth/detail/transport.hpp"
 #include "berth/stream.hpp"
 #include "berth/string_decoder.hpp"
+
+namespace berth::tls {
+class TLSSocket;
+class Server;
+}  // namespace berth::tls
 
 namespace berth::net {
 
@@ -157,6 +163,7 @@ WriteHandler as_end_callback(F&& callback) {
 /// properties and methods. Create with Socket::create() or net::connect().
 class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> {
   friend class SocketReader;  // reads into its own buffer (read_impl's `lend`)
+  friend class berth::tls::TLSSocket;  // a Socket over a TLS transport (detail::Transport)
 
  public:
   /// `new net.Socket(options)` on the thread's loop (or the given one).
@@ -430,7 +437,7 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   /// `socket.connecting`, `destroyed`, `pending`, `readyState`.
   bool connecting() const noexcept { return connecting_; }
   bool destroyed() const noexcept { return destroyed_; }
-  bool pending() const noexcept { return !stream_ || connecting_; }
+  bool pending() const noexcept { return !stream_ || connecting_ || destroyed_; }
   std::string readyState() const;
   /// `socket.readable` / `writable` and the stream states behind readyState.
   bool readable() const noexcept;
@@ -531,11 +538,16 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   void post(F&& f);
   template <class Event, class... A>
   bool fire(const Event& event, A&&... args);
+  void emit_finish();
 
   Loop* loop_;
   detail::LiveLink live_;
   SocketOptions options_;
+  // The connection. With a transport it stays (closed) after destroy(), for the
+  // transport's operations still finishing on it.
   std::optional<berth::Stream> stream_;
+  // Null: bytes go straight to stream_ (the plain path). Else a TLSSocket's TLS stream.
+  berth::detail::Transport* transport_ = nullptr;
   std::shared_ptr<Server> server_;  // the accepting server lives while its connections do
   std::size_t high_water_mark_;
 

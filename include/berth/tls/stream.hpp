@@ -7,6 +7,8 @@
 #include <asio/awaitable.hpp>
 #include <asio/buffer.hpp>
 #include <cstddef>
+#include <functional>
+#include <string_view>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,7 +38,20 @@ struct HandshakeOptions {
   std::optional<std::string> host{};
   /// A session from an earlier connection's getSession(), to resume it.
   std::optional<Buffer> session{};
+  /// Overrides the context's rejectUnauthorized for this connection (Node takes it per
+  /// connection: tls.connect's `rejectUnauthorized` beside a `secureContext`).
+  std::optional<bool> rejectUnauthorized{};
+  /// Node's `checkServerIdentity` option: called with the name and the peer's
+  /// certificate once the chain verified; a non-empty Error rejects the server (as
+  /// tls::checkServerIdentity's ERR_TLS_CERT_ALTNAME_INVALID does). Empty: that function.
+  std::function<Error(std::string_view hostname, const PeerCertificate& cert)> checkServerIdentity{};
 };
+
+/// Tag of Stream's borrowing constructor.
+struct Borrow {
+  explicit Borrow() = default;
+};
+inline constexpr Borrow borrow{};
 
 namespace detail {
 struct TlsStreamState;
@@ -52,6 +67,9 @@ class Stream {
   /// Wraps a connected stream (from berth::connect or Acceptor::accept); no bytes move
   /// until handshake().
   Stream(berth::Stream&& stream, const SecureContext& context);
+  /// Runs over `stream` without owning it (berth's event layer: tls::TLSSocket keeps the
+  /// stream in its net::Socket); `stream` must outlive this Stream and its operations.
+  Stream(berth::Stream& stream, const SecureContext& context, Borrow);
   Stream(Stream&&) noexcept;
   Stream& operator=(Stream&&) noexcept;
   ~Stream();

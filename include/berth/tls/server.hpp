@@ -1,0 +1,70 @@
+#pragma once
+// berth::tls::Server and tls::createServer: Node's tls.Server, a net::Server whose
+// connections are TLSSockets.
+
+#include "berth/detail/coroutines.hpp"  // first: stops a build without coroutines, in words
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "berth/net/server.hpp"
+#include "berth/tls/secure_context.hpp"
+#include "berth/tls/socket.hpp"
+
+namespace berth::tls {
+
+/// `tls.createServer(options)`'s options: net's (net::ServerOptions: allowHalfOpen,
+/// pauseOnConnect, noDelay, ...), a context's (SecureContextOptions: key, cert, ca,
+/// requestCert, rejectUnauthorized, ALPNProtocols, ...; or a ready `secureContext`), and
+/// the server's own.
+struct ServerOptions : net::ServerOptions, SecureContextOptions {
+  /// Use this context instead of building one from the SecureContextOptions fields.
+  std::optional<SecureContext> secureContext{};
+  /// Node's handshakeTimeout, milliseconds (default 120000): a connection whose handshake
+  /// has not finished by then gets 'tlsClientError' ERR_TLS_HANDSHAKE_TIMEOUT ("TLS
+  /// handshake timeout") and is left to that listener to destroy, as Node; with no
+  /// listener it is destroyed. 0 disables it.
+  std::chrono::milliseconds handshakeTimeout{120000};
+};
+
+/// The 'secureConnection' listener createServer takes.
+using SecureConnectionListener = std::function<void(const TLSSocketPtr&)>;
+
+/// Node's tls.Server: every net::Server behaviour (listen forms, close, maxConnections,
+/// getConnections, 'listening', 'connection', 'close', 'error', 'drop'), with TLSSockets
+/// for connections and the events 'secureConnection' and 'tlsClientError'
+/// (tls::events). 'connection' gets the TLSSocket before its handshake (Node's gets the
+/// raw net.Socket underneath). A failed handshake emits 'tlsClientError' (the X509 code
+/// for a refused client certificate, ERR_SSL_* for a protocol failure such as
+/// ERR_SSL_HTTP_REQUEST, ECONNRESET "socket hang up" when the client leaves) and
+/// destroys the socket without an 'error' event.
+class Server : public net::Server {
+  struct TlsTag {};
+
+ public:
+  /// `tls.createServer(options[, secureConnectionListener])` on the thread's loop (or the
+  /// given one). Throws what SecureContext throws for bad options.
+  static std::shared_ptr<Server> create(ServerOptions options, SecureConnectionListener listener = {},
+                                        Loop& loop = Loop::current());
+  Server(TlsTag, Loop& loop, ServerOptions options, SecureContext context);
+
+  /// The context every connection shares.
+  const SecureContext& secureContext() const noexcept { return context_; }
+  /// The handshake timeout (0: none).
+  std::chrono::milliseconds handshakeTimeout() const noexcept { return handshake_timeout_; }
+
+ protected:
+  net::SocketPtr make_socket(berth::Stream stream, const net::SocketOptions& options) override;
+
+ private:
+  SecureContext context_;
+  std::chrono::milliseconds handshake_timeout_;
+};
+
+using ServerPtr = std::shared_ptr<Server>;
+
+/// `tls.createServer(options[, secureConnectionListener])`.
+ServerPtr createServer(ServerOptions options, SecureConnectionListener listener = {});
+
+}  // namespace berth::tls

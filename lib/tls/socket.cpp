@@ -1,0 +1,252 @@
+#include "berth/tls/socket.hpp"
+
+#include <asio/post.hpp>
+
+#include "../spawn.hpp"
+#include "berth/tls/server.hpp"
+
+namespace berth::tls {
+
+namespace {
+// One TLS record's plaintext at most: what one SSL_read can return.
+constexpr std::size_t read_buffer_size = 16 * 1024;
+}  // namespace
+
+TLSSocket::TLSSocket(PrivateTag, Loop& loop, net::SocketOptions options, SecureContext context, Role role,
+                     HandshakeOptions handshake)
+    : net::Socket(net::Socket::PrivateTag{}, loop, std::move(options)),
+      context_(std::move(context)),
+      role_(role),
+      handshake_(std::move(handshake)) {
+  transport_ = this;
+}
+
+// tls_ goes first (members before the base): it borrows the base's stream.
+TLSSocket::~TLSSocket() = default;
+
+TLSSocketPtr TLSSocket::create_client(net::SocketOptions options, SecureContext context, HandshakeOptions handshake,
+                                      Loop& loop) {
+  auto socket = std::make_shared<TLSSocket>(PrivateTag{}, loop, std::move(options), std::move(context), Role::client,
+                                            std::move(handshake));
+  socket->live_.link(loop.context(), socket);
+  if (socket->options_.signal) {
+    auto& signal = *socket->options_.signal;
+    if (signal.aborted()) {
+      socket->destroy(signal.reason());
+    } else {
+      socket->live_.hold(socket);
+      std::weak_ptr<TLSSocket> weak = socket;
+      socket->abort_listener_ = signal.onAbort([weak, signal] {
+        if (auto s = weak.lock()) s->destroy(signal.reason());
+      });
+    }
+  }
+  return socket;
+}
+
+TLSSocketPtr TLSSocket::accept(berth::Stream stream, std::shared_ptr<Server> server, const net::SocketOptions& options,
+                               SecureContext context, std::chrono::milliseconds handshakeTimeout, Loop& loop) {
+  auto socket =
+      std::make_shared<TLSSocket>(PrivateTag{}, loop, options, std::move(context), Role::server, HandshakeOptions{});
+  socket->live_.link(loop.context(), socket);
+  bool paused = server && server->options().pauseOnConnect;
+  socket->server_ = std::move(server);
+  socket->attach(std::move(stream));
+  if (options.readable) {
+    if (paused) socket->flowing_ = false;
+    else socket->start_reading();
+  }
+  if (handshakeTimeout.count() > 0) {
+    // Node arms the socket's idle timeout; berth keeps a timer of its own, so that the
+    // user's setTimeout() and this one do not meet.
+    socket->handshake_timer_.emplace(loop.get_executor(), handshakeTimeout);
+    std::weak_ptr<TLSSocket> weak = socket;
+    socket->handshake_timer_->async_wait([weak](const std::error_code& ec) {
+      auto s = weak.lock();
+      if (!s || ec) return;
+      s->on_handshake_timeout();
+    });
+  }
+  socket->transport_connected();  // the server handshake starts at once
+  return socket;
+}
+
+Server* TLSSocket::tls_server() const noexcept { return static_cast<Server*>(server_.get()); }
+
+// ---- the transport -------------------------------------------------------
+
+void TLSSocket::transport_connected() {
+  if (tls_ || !stream_) return;
+  tls_.emplace(*stream_, context_, borrow);
+  berth::detail::spawn(loop_->get_executor(), run_handshake(self()));
+}
+
+asio::awaitable<void> TLSSocket::run_handshake(std::shared_ptr<TLSSocket> self) {  // self: alive until done
+  Error error;
+  co_await tls_->handshake(role_, handshake_, error);
+  if (handshake_timer_) handshake_timer_->cancel();
+  if (destroyed_) co_return;
+  if (error) {
+    handshake_failed(std::move(error));
+    co_return;
+  }
+  ready_ = true;
+  touch();
+  if (role_ == Role::client) {
+    berth::detail::fire(*this, loop_->context(), events::secureConnect);
+  } else if (Server* server = tls_server()) {
+    berth::detail::fire(*server, loop_->context(), events::secureConnection, self);
+  }
+  if (destroyed_) co_return;
+  // What waited for the handshake: writes, an end(), reading.
+  flush();
+  maybe_finish();
+  if (reading_ && !read_armed_) transport_arm_read();
+}
+
+void TLSSocket::handshake_failed(Error error) {
+  if (role_ == Role::server) {
+    // Node's onSocketTLSError: the server hears it, the socket closes without 'error'.
+    if (Server* server = tls_server()) berth::detail::fire(*server, loop_->context(), events::tlsClientError, error, self());
+    destroy_impl(std::nullopt, false);
+    return;
+  }
+  // The server closed before the handshake ended: Node's socket has read its end first.
+  if (error.code == "ECONNRESET" && error.syscall.empty() && !end_emitted_) {
+    end_emitted_ = true;
+    berth::detail::fire(*this, loop_->context(), events::end);
+    if (destroyed_) return;
+  }
+  destroy_impl(std::move(error), false);
+}
+
+void TLSSocket::on_handshake_timeout() {
+  if (destroyed_ || ready_) return;
+  Error error("ERR_TLS_HANDSHAKE_TIMEOUT", "TLS handshake timeout");
+  Server* server = tls_server();
+  // As Node: with a listener, the listener decides (Node's tests destroy the socket there).
+  if (server && server->listenerCount(events::tlsClientError) > 0) {
+    berth::detail::fire(*server, loop_->context(), events::tlsClientError, error, self());
+    return;
+  }
+  destroy_impl(std::nullopt, false);
+}
+
+void TLSSocket::transport_arm_read() {
+  if (!ready_ || read_armed_ || !stream_ || destroyed_) return;
+  read_armed_ = true;
+  berth::detail::spawn(loop_->get_executor(), read_loop(self(), read_generation_));
+}
+
+// Reading is a loop of awaited reads rather than readiness waits: the TLS engine may
+// hold decrypted bytes while the socket is idle.
+asio::awaitable<void> TLSSocket::read_loop(std::shared_ptr<TLSSocket> /*alive until done*/, std::uint64_t generation) {
+  auto mine = [&] { return generation == read_generation_ && !destroyed_; };
+  while (reading_ && mine()) {
+    std::span<std::uint8_t> buffer;
+    if (options_.onread) {
+      buffer = options_.onread->bufferFactory ? options_.onread->bufferFactory() : options_.onread->buffer;
+    } else {
+      if (read_buffer_.size() < read_buffer_size) read_buffer_.resize(read_buffer_size);
+      buffer = read_buffer_;
+    }
+    Error error;
+    std::size_t n = co_await tls_->read_some(asio::buffer(buffer.data(), buffer.size()), error);
+    if (!mine()) co_return;
+    stream_->set_reading(reading_);
+    if (error) {
+      reading_ = false;
+      read_armed_ = false;
+      destroy_impl(std::move(error), false);
+      co_return;
+    }
+    if (n == 0) {
+      reading_ = false;
+      read_armed_ = false;
+      stream_->set_reading(false);
+      on_eof();
+      co_return;
+    }
+    maybe_emit_session();
+    if (!mine()) co_return;
+    on_chunk(buffer.data(), n, buffer);
+    stream_->set_reading(reading_);
+  }
+  if (generation == read_generation_) read_armed_ = false;
+}
+
+void TLSSocket::maybe_emit_session() {
+  if (session_emitted_ || role_ != Role::client) return;
+  if (listenerCount(events::session) == 0) return;
+  Buffer session = tls_->getSession();
+  if (session.size() == 0) return;
+  session_emitted_ = true;
+  berth::detail::fire(*this, loop_->context(), events::session, BufferView(session));
+}
+
+asio::awaitable<std::size_t> TLSSocket::transport_write(asio::const_buffer buffer, Error& error) {
+  co_return co_await tls_->write(buffer, error);  // the write pump holds the socket
+}
+
+void TLSSocket::transport_shutdown() { berth::detail::spawn(loop_->get_executor(), run_shutdown(self())); }
+
+asio::awaitable<void> TLSSocket::run_shutdown(std::shared_ptr<TLSSocket> self) {  // self: alive until done
+  Error error;
+  co_await tls_->shutdown(error);
+  // As the plain path ignores shutdown_write()'s errors: a peer already gone (ENOTCONN,
+  // EPIPE) shows in the read side, and 'finish' still follows.
+  if (destroyed_) co_return;
+  loop_->nextTick([self] { self->emit_finish(); });
+}
+
+// ---- properties ----------------------------------------------------------
+
+bool TLSSocket::authorized() const noexcept { return tls_ && tls_->authorized(); }
+std::string TLSSocket::authorizationError() const { return tls_ ? tls_->authorizationError() : std::string(); }
+std::string TLSSocket::alpnProtocol() const { return tls_ && ready() ? tls_->alpnProtocol() : std::string(); }
+std::string TLSSocket::servername() const {
+  if (role_ == Role::client) return handshake_.servername.value_or("");
+  return tls_ ? tls_->servername() : std::string();
+}
+PeerCertificate TLSSocket::getPeerCertificate() const { return tls_ ? tls_->getPeerCertificate() : PeerCertificate{}; }
+PeerCertificate TLSSocket::getCertificate() const { return tls_ ? tls_->getCertificate() : PeerCertificate{}; }
+std::string TLSSocket::getProtocol() const { return tls_ ? tls_->getProtocol() : std::string(); }
+Cipher TLSSocket::getCipher() const { return tls_ ? tls_->getCipher() : Cipher{}; }
+Buffer TLSSocket::getSession() const { return tls_ ? tls_->getSession() : Buffer(); }
+bool TLSSocket::isSessionReused() const noexcept { return tls_ && tls_->isSessionReused(); }
+
+// ---- tls.connect ---------------------------------------------------------
+
+TLSSocketPtr connect(ConnectionOptions options, std::function<void()> callback) {
+  SecureContext context = options.secureContext ? *options.secureContext
+                                                : SecureContext(static_cast<const SecureContextOptions&>(options));
+  HandshakeOptions handshake;
+  handshake.servername = options.servername;
+  if (!options.path) handshake.host = options.host;
+  handshake.session = options.session;
+  handshake.rejectUnauthorized = options.rejectUnauthorized;
+  handshake.checkServerIdentity = options.checkServerIdentity;
+  net::SocketOptions socket_options;
+  socket_options.fd = options.fd;
+  socket_options.allowHalfOpen = options.allowHalfOpen;
+  socket_options.readable = options.readable;
+  socket_options.writable = options.writable;
+  socket_options.signal = options.signal;
+  socket_options.onread = options.onread;
+  socket_options.highWaterMark = options.highWaterMark;
+  if (socket_options.fd)
+    throw Error("ERR_INVALID_ARG_VALUE", "tls::connect does not take `fd`: connect a net::Socket first",
+                ErrorKind::TypeError);
+  auto socket = TLSSocket::create_client(std::move(socket_options), std::move(context), std::move(handshake));
+  if (callback) socket->once(events::secureConnect, std::move(callback));
+  if (!socket->destroyed()) socket->net::Socket::connect(static_cast<net::ConnectOptions&&>(std::move(options)));
+  return socket;
+}
+
+TLSSocketPtr connect(PortValue port, std::string host, ConnectionOptions options, std::function<void()> callback) {
+  options.port = std::move(port);
+  options.host = std::move(host);
+  return connect(std::move(options), std::move(callback));
+}
+
+}  // namespace berth::tls
