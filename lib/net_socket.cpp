@@ -92,23 +92,27 @@ SocketPtr Socket::create(SocketOptions options, Loop& loop) {
     socket->attach(berth::Stream::adopt(loop.get_executor(), *socket->options_.fd));
     if (socket->options_.readable) socket->start_reading();
   }
-  if (socket->options_.signal) {
-    auto& signal = *socket->options_.signal;
-    // Unlike Node v20, a pre-aborted signal destroys the socket for good: a later
-    // connect() does not revive it (see the README).
-    if (signal.aborted()) {
-      socket->destroy(signal.reason());
-    } else {
-      // As in Node, where the signal's listener keeps the socket reachable: a socket
-      // waiting on its signal lives until it closes, whoever else holds it.
-      socket->live_.hold(socket);
-      std::weak_ptr<Socket> weak = socket;
-      socket->abort_listener_ = signal.onAbort([weak, signal] {
-        if (auto s = weak.lock()) s->destroy(signal.reason());
-      });
-    }
-  }
+  socket->watch_signal();
   return socket;
+}
+
+void Socket::watch_signal() {
+  if (!options_.signal) return;
+  auto& signal = *options_.signal;
+  // Unlike Node v20, a pre-aborted signal destroys the socket for good: a later
+  // connect() does not revive it (see the README).
+  if (signal.aborted()) {
+    destroy(signal.reason());
+  } else {
+    // As in Node, where the signal's listener keeps the socket reachable: a socket
+    // waiting on its signal lives until it closes, whoever else holds it.
+    auto self = shared_from_this();
+    live_.hold(self);
+    std::weak_ptr<Socket> weak = self;
+    abort_listener_ = signal.onAbort([weak, signal] {
+      if (auto s = weak.lock()) s->destroy(signal.reason());
+    });
+  }
 }
 
 SocketPtr Socket::accepted(berth::Stream stream, std::shared_ptr<Server> server, const SocketOptions& options, Loop& loop) {

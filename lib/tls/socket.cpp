@@ -29,18 +29,7 @@ TLSSocketPtr TLSSocket::create_client(net::SocketOptions options, SecureContext 
   auto socket = std::make_shared<TLSSocket>(PrivateTag{}, loop, std::move(options), std::move(context), Role::client,
                                             std::move(handshake));
   socket->live_.link(loop.context(), socket);
-  if (socket->options_.signal) {
-    auto& signal = *socket->options_.signal;
-    if (signal.aborted()) {
-      socket->destroy(signal.reason());
-    } else {
-      socket->live_.hold(socket);
-      std::weak_ptr<TLSSocket> weak = socket;
-      socket->abort_listener_ = signal.onAbort([weak, signal] {
-        if (auto s = weak.lock()) s->destroy(signal.reason());
-      });
-    }
-  }
+  socket->watch_signal();
   return socket;
 }
 

@@ -488,6 +488,8 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   void attach(berth::Stream stream);
   void on_connected(berth::Stream stream);
   void connected();
+  // options.signal: destroys the socket with the reason when it aborts (at once if it has).
+  void watch_signal();
   void connect_adopted(berth::ConnectOptions core);
   void connect_adopted_to(const Endpoint& endpoint, std::string address, std::optional<int> port);
   void start_reading();
