@@ -118,14 +118,18 @@ void Socket::watch_signal() {
 SocketPtr Socket::accepted(berth::Stream stream, std::shared_ptr<Server> server, const SocketOptions& options, Loop& loop) {
   auto socket = std::make_shared<Socket>(PrivateTag{}, loop, options);
   socket->live_.link(loop.context(), socket);
-  bool paused = server && server->options().pauseOnConnect;
-  socket->server_ = std::move(server);
-  socket->attach(std::move(stream));
-  if (options.readable) {
-    if (paused) socket->flowing_ = false;
-    else socket->start_reading();
-  }
+  socket->take_accepted(std::move(stream), std::move(server), options);
   return socket;
+}
+
+void Socket::take_accepted(berth::Stream stream, std::shared_ptr<Server> server, const SocketOptions& options) {
+  bool paused = server && server->options().pauseOnConnect;
+  server_ = std::move(server);
+  attach(std::move(stream));
+  if (options.readable) {
+    if (paused) flowing_ = false;
+    else start_reading();
+  }
 }
 
 

@@ -38,13 +38,7 @@ TLSSocketPtr TLSSocket::accept(berth::Stream stream, std::shared_ptr<Server> ser
   auto socket =
       std::make_shared<TLSSocket>(PrivateTag{}, loop, options, std::move(context), Role::server, HandshakeOptions{});
   socket->live_.link(loop.context(), socket);
-  bool paused = server && server->options().pauseOnConnect;
-  socket->server_ = std::move(server);
-  socket->attach(std::move(stream));
-  if (options.readable) {
-    if (paused) socket->flowing_ = false;
-    else socket->start_reading();
-  }
+  socket->take_accepted(std::move(stream), std::move(server), options);
   if (handshakeTimeout.count() > 0) {
     // Node arms the socket's idle timeout; berth keeps a timer of its own, so that the
     // user's setTimeout() and this one do not meet.

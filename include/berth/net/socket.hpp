@@ -490,6 +490,9 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   void connected();
   // options.signal: destroys the socket with the reason when it aborts (at once if it has).
   void watch_signal();
+  // Takes an accepted stream: the accepting server, and reading started (or held back by
+  // pauseOnConnect), as Node's onconnection does.
+  void take_accepted(berth::Stream stream, std::shared_ptr<Server> server, const SocketOptions& options);
   void connect_adopted(berth::ConnectOptions core);
   void connect_adopted_to(const Endpoint& endpoint, std::string address, std::optional<int> port);
   void start_reading();
