@@ -203,7 +203,7 @@ struct Cluster::State {
   bool post_to(WorkerImpl& w, std::function<void()> f) {
     std::lock_guard lock(w.mutex);
     if (!w.loop || w.ended) return false;
-    asio::post(w.loop->get_executor(), std::move(f));
+    asio::post(berth::detail::callback_executor(*w.loop), std::move(f));
     return true;
   }
 

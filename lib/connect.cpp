@@ -249,7 +249,9 @@ asio::awaitable<Stream> connect_path(std::string path) {
 
 asio::awaitable<Stream> detail::connect_coroutine(ConnectOptions options, Error& error) {
   using namespace asio::experimental::awaitable_operators;
-  auto executor = co_await asio::this_coro::executor;
+  // The stream is made on the io_context's executor even when this coroutine runs on a
+  // loop callback executor (net::Socket's connect): its completions then dispatch directly.
+  auto executor = berth::detail::io_executor(co_await asio::this_coro::executor);
   error = {};
   Stream::socket_type socket(executor);
   // Resolving and connecting are pending requests: they keep the loop alive.

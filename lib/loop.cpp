@@ -45,10 +45,38 @@ class RefCountService : public asio::execution_context::service {
     hooks.state = this;
   }
   detail::LoopHooks hooks;
-  // Node's nextTick queue: a vector drained front to back, reused so that steady
-  // state allocates nothing for the queue itself.
-  std::vector<detail::Task> ticks;
-  std::size_t tick_head = 0;
+  // Node's nextTick queue and its microtask queue (settled promises: the awaiting
+  // coroutines the event layer resumes): vectors drained front to back, reused so that
+  // steady state allocates nothing for the queues themselves.
+  struct Queue {
+    std::vector<detail::Task> tasks;
+    std::size_t head = 0;
+    bool empty() const noexcept { return head == tasks.size(); }
+    // Runs every queued task, including tasks queued by tasks. Returns how many ran.
+    std::size_t drain() {
+      std::size_t ran = 0;
+      while (head < tasks.size()) {
+        auto f = std::move(tasks[head++]);
+        if (head == tasks.size()) {
+          tasks.clear();
+          head = 0;
+        }
+        ++ran;
+        f();  // may throw: the queue stays consistent for the next drain
+      }
+      return ran;
+    }
+    void destroy() {
+      while (!tasks.empty()) {
+        auto queued = std::move(tasks);
+        tasks.clear();
+        head = 0;
+        queued.clear();
+      }
+    }
+  };
+  Queue ticks;
+  Queue microtasks;
   bool drain_posted = false;
   // Servers and sockets alive on this context (see LiveLink).
   detail::LiveLink* live = nullptr;
@@ -56,18 +84,16 @@ class RefCountService : public asio::execution_context::service {
   detail::PendingOperation* pending = nullptr;
   bool shut_down = false;
 
-  // Runs every queued tick, including ticks queued by ticks. Returns how many ran.
+  bool has_ticks() const noexcept { return !ticks.empty() || !microtasks.empty(); }
+
+  // Node's processTicksAndRejections: every tick, then every microtask, again until both
+  // queues are empty. Returns how many ran.
   std::size_t drain_ticks() {
     std::size_t ran = 0;
-    while (tick_head < ticks.size()) {
-      auto f = std::move(ticks[tick_head++]);
-      if (tick_head == ticks.size()) {
-        ticks.clear();
-        tick_head = 0;
-      }
-      ++ran;
-      f();  // may throw: the queue stays consistent for the next drain
-    }
+    do {
+      ran += ticks.drain();
+      ran += microtasks.drain();
+    } while (!ticks.empty());
     return ran;
   }
 
@@ -92,12 +118,8 @@ class RefCountService : public asio::execution_context::service {
     // Ticks queued by all this (an off() schedules one holding its socket) will never run:
     // destroy them now, while the services the objects they hold need are still there, as
     // the io_context destroys its pending handlers.
-    while (!ticks.empty()) {
-      auto queued = std::move(ticks);
-      ticks.clear();
-      tick_head = 0;
-      queued.clear();
-    }
+    ticks.destroy();
+    microtasks.destroy();
   }
 };
 
@@ -127,6 +149,19 @@ void detail::count_released(std::size_t* counter) noexcept {
 }
 void detail::leave_callback(LoopHooks* hooks) noexcept { --hooks->depth; }
 
+// Ticks queued by code that ran outside the loop's callbacks (a coroutine resumed on the
+// io_context's executor, a function posted there) run before the next callback, as Node
+// drains them before it handles further I/O. (Their posted drain finds the queue empty.)
+void detail::before_callback(LoopHooks* hooks) {
+  if (hooks->depth == 1) hooks->state->drain_ticks();
+}
+
+detail::LoopHooks* detail::hooks_of(Loop& loop) noexcept { return loop.hooks_; }
+
+asio::any_io_executor detail::callback_executor(Loop& loop) noexcept {
+  return LoopExecutor(loop.context().get_executor(), hooks_of(loop));
+}
+
 // Node's step after every callback: the nextTick queue drains; and in Loop::run(), once no
 // handle is alive and no tick is left, the io_context stops so that run() can finish with
 // what is ready (see run_as_current).
@@ -145,17 +180,20 @@ namespace {
 thread_local Loop* current_loop = nullptr;
 }  // namespace
 
-Loop::Loop() : owned_(std::make_unique<asio::io_context>(1)), context_(owned_.get()) {
+Loop::Loop()
+    : owned_(std::make_unique<asio::io_context>(1)), context_(owned_.get()), hooks_(&state_of(*context_).hooks) {
   if (!current_loop) current_loop = this;
-  state_of(*context_).hooks.context = context_;
+  hooks_->context = context_;
 }
-Loop::Loop(asio::io_context& context) : context_(&context) {
+Loop::Loop(asio::io_context& context) : context_(&context), hooks_(&state_of(*context_).hooks) {
   if (!current_loop) current_loop = this;
-  state_of(*context_).hooks.context = context_;
+  hooks_->context = context_;
 }
 Loop::~Loop() {
   if (current_loop == this) current_loop = nullptr;
 }
+
+Loop* detail::current_loop() noexcept { return berth::current_loop; }
 
 Loop& Loop::current() {
   if (current_loop) return *current_loop;
@@ -195,7 +233,7 @@ std::size_t Loop::run() {
 
 std::size_t Loop::run_as_current() {
   CurrentWhileRunning as_current(this);
-  RefCountService& state = state_of(*context_);
+  RefCountService& state = *hooks_->state;
   std::size_t handled = 0;
   context_->restart();
   for (;;) {
@@ -225,7 +263,7 @@ std::size_t Loop::run_as_current() {
     } else {
       // No ref'd handle: run what is ready (it may ref something), then stop.
       std::size_t n = context_->poll_one();
-      if (n == 0 && state.tick_head == state.ticks.size()) break;
+      if (n == 0 && !state.has_ticks()) break;
       handled += n;
     }
     if (context_->stopped()) break;
@@ -234,23 +272,33 @@ std::size_t Loop::run_as_current() {
 }
 
 void Loop::queue_tick(detail::Task task) {
-  RefCountService& state = state_of(*context_);
-  state.ticks.push_back(std::move(task));
-  // Inside a callback the loop executor runs, its after-callback step drains the queue.
+  hooks_->state->ticks.tasks.push_back(std::move(task));
+  post_drain();
+}
+
+void Loop::queue_microtask(detail::Task task) {
+  hooks_->state->microtasks.tasks.push_back(std::move(task));
+  post_drain();
+}
+
+void Loop::post_drain() {
+  RefCountService& state = *hooks_->state;
+  // Inside a loop callback, its after-callback step drains the queues. Outside (a
+  // coroutine's code, a function posted on the io_context), the next callback drains them
+  // first (before_callback), or this handler if none comes before it.
   if (!state.drain_posted && state.hooks.depth == 0) {
     state.drain_posted = true;
-    asio::post(*context_, [&state] {
-      state.drain_posted = false;
-      state.drain_ticks();
+    detail::LoopHooks* hooks = hooks_;
+    asio::post(*context_, [hooks] {
+      hooks->state->drain_posted = false;
+      detail::run_callback(hooks, [] {});
     });
   }
 }
 
 void Loop::stop() { context_->stop(); }
 
-asio::any_io_executor Loop::get_executor() noexcept {
-  return detail::LoopExecutor(context_->get_executor(), &state_of(*context_).hooks);
-}
+asio::any_io_executor Loop::get_executor() noexcept { return context_->get_executor(); }
 
 void detail::LiveLink::link(asio::io_context& context, std::weak_ptr<EventEmitter> member) {
   RefCountService& state = state_of(context);

@@ -207,7 +207,7 @@ Server& Server::listen(ListenOptions options, std::function<void()> callback) {
   if (isIP(host) != 0) {
     post([finish, host]() mutable { finish(Error{}, {{host, 0}}); });
   } else {
-    default_lookup(loop_->get_executor(), host, {}, std::move(finish));
+    default_lookup(berth::detail::callback_executor(*loop_), host, {}, std::move(finish));
   }
   return *this;
 }
@@ -224,7 +224,7 @@ void Server::bind(berth::ListenOptions core, std::optional<std::string>) {
   if (!refd_) acceptor->unref();
   acceptor_ = acceptor;
   std::uint64_t generation = listen_generation_;
-  berth::detail::spawn(loop_->get_executor(), accept_loop(shared_from_this(), acceptor, generation));
+  berth::detail::spawn(berth::detail::callback_executor(*loop_), accept_loop(shared_from_this(), acceptor, generation));
   post([this, generation] {
     if (generation == listen_generation_ && listening()) fire(events::listening);
   });
@@ -232,7 +232,7 @@ void Server::bind(berth::ListenOptions core, std::optional<std::string>) {
 
 asio::awaitable<void> Server::accept_loop(std::shared_ptr<Server> /*keeps the server alive*/,
                                           std::shared_ptr<Acceptor> acceptor, std::uint64_t generation) {
-  asio::steady_timer backoff(loop_->get_executor());
+  asio::steady_timer backoff(berth::detail::callback_executor(*loop_));
   while (acceptor->is_open()) {
     Error error;
     berth::Stream stream = co_await acceptor->accept(error);
@@ -302,7 +302,7 @@ void Server::linger_close(berth::Stream stream) {
   stream.unref();
   Error ignored;
   stream.shutdown_write(ignored);
-  berth::detail::spawn(loop_->get_executor(), [](berth::Stream s) -> asio::awaitable<void> {
+  berth::detail::spawn(berth::detail::callback_executor(*loop_), [](berth::Stream s) -> asio::awaitable<void> {
     std::array<std::uint8_t, 4096> scratch;
     asio::steady_timer grace(co_await asio::this_coro::executor, std::chrono::seconds(2));
     grace.async_wait([&s](const std::error_code& ec) {

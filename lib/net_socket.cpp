@@ -1,5 +1,7 @@
 #include "berth/net/socket.hpp"
 
+#include <asio/bind_executor.hpp>
+
 #include <asio/co_spawn.hpp>
 #include <asio/post.hpp>
 #include <asio/redirect_error.hpp>
@@ -238,7 +240,7 @@ Socket& Socket::connect(ConnectOptions options, std::function<void()> connectLis
   // see 'lookup' and 'connectionAttempt'.
   auto start = [self = shared_from_this(), core = std::move(core), generation]() mutable {
     if (generation != self->connect_generation_ || self->destroyed_) return;
-    berth::detail::spawn(self->loop_->get_executor(), self->connect_cancel_->slot(),
+    berth::detail::spawn(berth::detail::callback_executor(*self->loop_), self->connect_cancel_->slot(),
                 [self, core = std::move(core), generation]() mutable -> asio::awaitable<void> {
                   // destroy() cancels this coroutine: its operations then complete
                   // with an error code rather than throwing out of run().
@@ -248,7 +250,7 @@ Socket& Socket::connect(ConnectOptions options, std::function<void()> connectLis
                   // On loopback the server's accept is ready in the same reactor turn as
                   // this connect. libuv runs it first, so a Node server has the connection
                   // by the time the client's 'connect' listeners run; yield once to match.
-                  if (!error) co_await asio::post(self->loop_->get_executor(), asio::use_awaitable);
+                  if (!error) co_await asio::post(berth::detail::callback_executor(*self->loop_), asio::use_awaitable);
                   if (generation != self->connect_generation_ || self->destroyed_) {
                     stream.close();
                     co_return;
@@ -305,7 +307,7 @@ void Socket::connect_adopted(berth::ConnectOptions core) {
     connect_adopted_to(make_ip_endpoint(host, port), host, port);
     return;
   }
-  LookupFunction lookup = detail::connect_lookup_function(loop_->get_executor(), core);
+  LookupFunction lookup = detail::connect_lookup_function(berth::detail::callback_executor(*loop_), core);
   std::weak_ptr<Socket> weak = weak_from_this();
   lookup(host, detail::connect_lookup_options(core),
          [weak, generation, host, port](const Error& lookup_error, std::vector<LookupAddress> found) {
@@ -339,7 +341,7 @@ void Socket::connect_adopted_to(const Endpoint& endpoint, std::string address, s
   std::weak_ptr<Socket> weak = weak_from_this();
   // Asio makes the connect(2) call in async_connect itself; only its completion waits.
   stream_->socket().async_connect(
-      endpoint, [weak, generation, address = std::move(address), port](const std::error_code& ec) {
+      endpoint, asio::bind_executor(berth::detail::callback_executor(*loop_), [weak, generation, address = std::move(address), port](const std::error_code& ec) {
         auto self = weak.lock();
         if (!self || generation != self->connect_generation_ || self->destroyed_) return;
         self->connecting_ = false;
@@ -349,7 +351,7 @@ void Socket::connect_adopted_to(const Endpoint& endpoint, std::string address, s
         }
         self->remote_cache_ = self->stream_->remote_address();
         self->connected();
-      });
+      }));
 }
 
 void Socket::on_connected(berth::Stream stream) {
@@ -420,9 +422,12 @@ void Socket::arm_read() {
     return;
   }
   read_armed_ = true;
+  // The stream is on the io_context's own executor, so Asio invokes this directly; the
+  // loop's callback step (nextTick drains) is run here rather than by a wrapping executor.
   stream_->socket().async_wait(berth::Stream::socket_type::wait_read,
-                               [self = shared_from_this(), generation = read_generation_](const std::error_code& ec) {
-                                 self->on_readable(ec, generation);
+                               [self = shared_from_this(), generation = read_generation_,
+                                hooks = berth::detail::hooks_of(*loop_)](const std::error_code& ec) {
+                                 berth::detail::run_callback(hooks, [&] { self->on_readable(ec, generation); });
                                });
 }
 
@@ -904,7 +909,7 @@ void Socket::flush() {
   if (pumping_ || out_.empty() || !stream_ || connecting_ || destroyed_ || corked_ > 0) return;
   if (transport_ && !transport_->ready()) return;
   pumping_ = true;
-  berth::detail::spawn(loop_->get_executor(), write_pump(shared_from_this()));
+  berth::detail::spawn(berth::detail::callback_executor(*loop_), write_pump(shared_from_this()));
 }
 
 asio::awaitable<void> Socket::write_pump(std::shared_ptr<Socket> /*keeps the socket alive*/) {
@@ -1184,7 +1189,7 @@ void Socket::destroy_impl(std::optional<Error> error, bool reset) {
         // An unheard 'error' (or a throwing listener) reaches run() first, as Node's
         // uncaught exception would end the process; 'close' follows if the loop runs on.
         berth::detail::rethrow_later(loop_->context(), std::current_exception());
-        asio::post(loop_->get_executor(), [this, self, in_kernel = std::move(in_kernel), failed = std::move(failed),
+        asio::post(berth::detail::callback_executor(*loop_), [this, self, in_kernel = std::move(in_kernel), failed = std::move(failed),
                                       write_error, had_error]() mutable {
           finish_close(std::move(in_kernel), std::move(failed), write_error, had_error);
         });
@@ -1193,7 +1198,7 @@ void Socket::destroy_impl(std::optional<Error> error, bool reset) {
     }
     finish_close(std::move(in_kernel), std::move(failed), write_error, had_error);
   };
-  if (had_stream) asio::post(loop_->get_executor(), std::move(emit_close));
+  if (had_stream) asio::post(berth::detail::callback_executor(*loop_), std::move(emit_close));
   else loop_->nextTick(std::move(emit_close));
 }
 
@@ -1226,7 +1231,7 @@ void Socket::touch() noexcept {
 }
 
 void Socket::arm_timer() {
-  if (!timer_) timer_.emplace(loop_->get_executor());
+  if (!timer_) timer_.emplace(berth::detail::callback_executor(*loop_));
   timer_armed_ = true;
   timer_->expires_at(last_activity_ + *timeout_);
   std::weak_ptr<Socket> weak = weak_from_this();

@@ -3,7 +3,7 @@
 namespace berth {
 
 Timer::Timer(PrivateTag, Loop& loop, std::function<void()> callback, std::chrono::milliseconds delay, bool repeat)
-    : timer_(loop.get_executor()),
+    : timer_(berth::detail::callback_executor(loop)),
       handle_ref_(loop.get_executor()),
       callback_(std::move(callback)),
       // Node runs a delay below 1 ms (or a negative one) after 1 ms.

@@ -4,16 +4,24 @@
 
 #include <asio/any_io_executor.hpp>
 #include <asio/io_context.hpp>
+#include <asio/post.hpp>
 #include <cstddef>
 #include <memory>
 #include <type_traits>
 
+#include "berth/detail/loop_executor.hpp"
 #include "berth/detail/task.hpp"
 
 namespace berth {
+class Loop;
 namespace detail {
 // Called when a loop's ref count falls to zero (see loop.cpp).
 void count_released(std::size_t* counter) noexcept;
+// The loop's after-callback state (see detail/loop_executor.hpp).
+struct LoopHooks;
+LoopHooks* hooks_of(Loop& loop) noexcept;
+// The thread's current loop, or null (unlike Loop::current(), never makes one).
+Loop* current_loop() noexcept;
 }  // namespace detail
 
 /// An event loop over an `asio::io_context`. It either owns its context or attaches
@@ -47,10 +55,12 @@ class Loop {
 
   /// The underlying io_context.
   asio::io_context& context() noexcept { return *context_; }
-  /// The loop's executor, for `asio::co_spawn` and berth's objects: the io_context's, and
-  /// after each function it runs (a completion handler, a posted function, a coroutine's
-  /// resumption) the nextTick queue drains, as Node's does after every callback. Code
-  /// scheduled on `context()` directly runs too, its ticks drained just after.
+  /// The loop's executor, for `asio::co_spawn` and berth's I/O objects: the io_context's
+  /// own, so Asio runs completions on it directly. berth's event-layer callbacks (listeners,
+  /// timers, write callbacks) drain the nextTick queue after each one, as Node does after
+  /// every callback. Ticks queued elsewhere, in a coroutine's code or in a function posted
+  /// here, run before berth's next callback, or on a handler of their own when none comes
+  /// first: never later than the I/O that follows, as in Node.
   asio::any_io_executor get_executor() noexcept;
 
   /// Runs handlers until no handle is both active and ref'd, no request is pending
@@ -75,13 +85,46 @@ class Loop {
     queue_tick(detail::Task(std::forward<F>(f)));
   }
 
+  /// Node's queueMicrotask: `f` runs once the current handler and the nextTick queue are
+  /// done (after every queued tick, as Node runs microtasks after the ticks), before the
+  /// loop handles any further I/O, in the order queued. The event layer's awaitable
+  /// operations (berth::once, berth::on, SocketReader, net::async_write) resume their
+  /// coroutines so, as Node settles a promise. Callables of up to 80 bytes are queued
+  /// without allocating.
+  template <class F>
+    requires std::is_invocable_v<std::decay_t<F>&>
+  void queueMicrotask(F&& f) {
+    queue_microtask(detail::Task(std::forward<F>(f)));
+  }
+
  private:
   void queue_tick(detail::Task task);
+  void queue_microtask(detail::Task task);
+  void post_drain();
   std::size_t run_as_current();
+
+  friend detail::LoopHooks* detail::hooks_of(Loop& loop) noexcept;
 
   std::unique_ptr<asio::io_context> owned_;
   asio::io_context* context_;
+  detail::LoopHooks* hooks_;
 };
+
+namespace detail {
+/// Settles an event-layer operation as Node settles a promise: `f` (the completion
+/// handler bound to its arguments) runs as a microtask of this thread's loop when
+/// `executor` is that loop's (its io_context's own, or its callback executor), and is
+/// posted to `executor` otherwise (a strand, another thread's loop, another context).
+template <class F>
+void settle(const asio::any_io_executor& executor, F&& f) {
+  Loop* loop = current_loop();
+  const asio::io_context* context = nullptr;
+  if (const auto* native = executor.target<asio::io_context::executor_type>()) context = &native->context();
+  else if (const auto* wrapped = executor.target<LoopExecutor>()) context = &wrapped->inner().context();
+  if (loop && context == &loop->context()) loop->queueMicrotask(std::forward<F>(f));
+  else asio::post(executor, std::forward<F>(f));
+}
+}  // namespace detail
 
 /// Runs the loop of this thread (Loop::current().run()).
 inline std::size_t run() { return Loop::current().run(); }

@@ -209,15 +209,15 @@ class EventStream {
         [queue = queue_](auto handler) {
           // A plain callback has no executor of its own: it runs on the loop, not on Asio's
           // system thread pool.
-          auto executor = asio::get_associated_executor(handler, Loop::current().get_executor());
+          auto executor = asio::get_associated_executor(handler, berth::detail::callback_executor(Loop::current()));
           if (!queue) {
-            asio::post(executor, [handler = std::move(handler)]() mutable {
+            berth::detail::settle(executor, [handler = std::move(handler)]() mutable {
               std::move(handler)(nullptr, std::optional<Value>());
             });
             return;
           }
           if (queue->waiting()) {
-            asio::post(executor, [handler = std::move(handler)]() mutable {
+            berth::detail::settle(executor, [handler = std::move(handler)]() mutable {
               std::move(handler)(std::make_exception_ptr(Error(
                                      "ERR_INVALID_STATE", "Invalid state: a next() of this EventStream is already pending")),
                                  std::optional<Value>());
@@ -226,7 +226,7 @@ class EventStream {
           }
           if (queue->ready()) {
             queue->take([&](std::exception_ptr failure, std::optional<Value> value) {
-              asio::post(executor, [handler = std::move(handler), failure, value = std::move(value)]() mutable {
+              berth::detail::settle(executor, [handler = std::move(handler), failure, value = std::move(value)]() mutable {
                 std::move(handler)(failure, std::move(value));
               });
             });

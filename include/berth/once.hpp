@@ -77,22 +77,22 @@ class OnceOperation final
       : handler_(std::move(handler)),
         // A plain callback has no executor of its own: it runs on the loop, not on Asio's
         // system thread pool.
-        executor_(asio::get_associated_executor(*handler_, Loop::current().get_executor())),
+        executor_(asio::get_associated_executor(*handler_, berth::detail::callback_executor(Loop::current()))),
         emitter_(&emitter),
         event_(event),
         signal_(std::move(signal)) {}
 
   // Completes the operation once: removes its listeners, frees the cancellation slot
-  // (unless the slot's own handler is what completes it), and posts the handler to its
-  // executor, as Node settles a promise: the awaiting coroutine resumes after the emit,
-  // not inside it.
+  // (unless the slot's own handler is what completes it), and settles: the handler runs
+  // as a microtask, as Node settles a promise: the awaiting coroutine resumes after the
+  // emit, not inside it.
   template <class... Values>
   void complete(std::exception_ptr failure, Values&&... values) {
     if (done_) return;
     done_ = true;
     unlink();
     detach();
-    asio::post(executor_, [handler = std::move(*handler_), failure, ... values = std::forward<Values>(values)]() mutable {
+    berth::detail::settle(executor_, [handler = std::move(*handler_), failure, ... values = std::forward<Values>(values)]() mutable {
       std::move(handler)(failure, std::move(values)...);
     });
     handler_.reset();

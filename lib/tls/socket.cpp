@@ -42,7 +42,7 @@ TLSSocketPtr TLSSocket::accept(berth::Stream stream, std::shared_ptr<Server> ser
   if (handshakeTimeout.count() > 0) {
     // Node arms the socket's idle timeout; berth keeps a timer of its own, so that the
     // user's setTimeout() and this one do not meet.
-    socket->handshake_timer_.emplace(loop.get_executor(), handshakeTimeout);
+    socket->handshake_timer_.emplace(berth::detail::callback_executor(loop), handshakeTimeout);
     std::weak_ptr<TLSSocket> weak = socket;
     socket->handshake_timer_->async_wait([weak](const std::error_code& ec) {
       auto s = weak.lock();
@@ -61,7 +61,7 @@ Server* TLSSocket::tls_server() const noexcept { return static_cast<Server*>(ser
 void TLSSocket::transport_connected() {
   if (tls_ || !stream_) return;
   tls_.emplace(*stream_, context_, borrow);
-  berth::detail::spawn(loop_->get_executor(), run_handshake(self()));
+  berth::detail::spawn(berth::detail::callback_executor(*loop_), run_handshake(self()));
 }
 
 asio::awaitable<void> TLSSocket::run_handshake(std::shared_ptr<TLSSocket> self) {  // self: alive until done
@@ -118,7 +118,7 @@ void TLSSocket::on_handshake_timeout() {
 void TLSSocket::transport_arm_read() {
   if (!ready_ || read_armed_ || !stream_ || destroyed_) return;
   read_armed_ = true;
-  berth::detail::spawn(loop_->get_executor(), read_loop(self(), read_generation_));
+  berth::detail::spawn(berth::detail::callback_executor(*loop_), read_loop(self(), read_generation_));
 }
 
 // Reading is a loop of awaited reads rather than readiness waits: the TLS engine may
@@ -171,7 +171,7 @@ asio::awaitable<std::size_t> TLSSocket::transport_write(asio::const_buffer buffe
   co_return co_await tls_->write(buffer, error);  // the write pump holds the socket
 }
 
-void TLSSocket::transport_shutdown() { berth::detail::spawn(loop_->get_executor(), run_shutdown(self())); }
+void TLSSocket::transport_shutdown() { berth::detail::spawn(berth::detail::callback_executor(*loop_), run_shutdown(self())); }
 
 asio::awaitable<void> TLSSocket::run_shutdown(std::shared_ptr<TLSSocket> self) {  // self: alive until done
   Error error;

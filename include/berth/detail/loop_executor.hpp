@@ -3,6 +3,7 @@
 // runs Node's "after every callback" step (the nextTick queue drains) once each handler
 // it runs returns.
 
+#include <asio/any_io_executor.hpp>
 #include <asio/execution.hpp>
 #include <asio/io_context.hpp>
 #include <asio/prefer.hpp>
@@ -11,22 +12,43 @@
 #include <type_traits>
 #include <utility>
 
+namespace berth {
+class Loop;
+}
+
 namespace berth::detail {
 
-/// What a loop does after each callback: drain its nextTick queue, and, inside
+/// What a loop does around each callback: drain its nextTick queue, and, inside
 /// Loop::run(), stop the io_context once nothing keeps the loop alive. Defined in loop.cpp.
 struct LoopHooks;
 void enter_callback(LoopHooks* hooks) noexcept;
+void before_callback(LoopHooks* hooks);
 void after_callback(LoopHooks* hooks);
 void leave_callback(LoopHooks* hooks) noexcept;
 
-/// Wraps an io_context executor (`Inner`, one of its required or preferred variants).
-/// Every function it executes — each completion handler of the loop's I/O objects and
-/// timers, each posted function, each resumption of a coroutine spawned on the loop — is
-/// followed by the loop's after-callback step, wherever Asio runs it. So Loop::run() can
-/// call io_context::run() once, instead of one run_one() per handler, and Asio's
-/// per-thread recycling of operation and coroutine-frame memory (which lives as long as
-/// one run()/run_one() call) spans the whole run: steady state allocates nothing.
+/// Runs `f` as one of the loop's callbacks, Node's way: ticks queued outside any callback
+/// run first, and the nextTick queue drains once `f` returns (not after a throw: the
+/// exception leaves run() first). Nested inside another callback (an inline dispatch) it
+/// leaves both steps to the outer one. berth's own completion handlers, which run on the
+/// io_context's executor, go through here.
+template <class F>
+void run_callback(LoopHooks* hooks, F&& f) {
+  enter_callback(hooks);
+  struct Leave {
+    LoopHooks* hooks;
+    ~Leave() { leave_callback(hooks); }
+  } leave{hooks};
+  before_callback(hooks);
+  std::forward<F>(f)();
+  after_callback(hooks);
+}
+
+/// Wraps an io_context executor (`Inner`, one of its required or preferred variants) so
+/// that every function it executes is a loop callback (run_callback): berth's internal
+/// coroutines (connect, accept, the write pump), timers and posts that emit events run on
+/// it. It costs Asio's type-erased dispatch on each completion (Asio invokes directly only
+/// for the io_context's own executor), so the hot paths — I/O objects, the read-readiness
+/// handler, users' coroutines — use the io_context's executor and run_callback by hand.
 template <class Inner>
 class BasicLoopExecutor {
  public:
@@ -71,16 +93,7 @@ class BasicLoopExecutor {
   struct Callback {
     F f;
     LoopHooks* hooks;
-    void operator()() {
-      // A callback run inside another (an inline dispatch) leaves the step to the outer.
-      struct Scope {
-        LoopHooks* hooks;
-        explicit Scope(LoopHooks* h) noexcept : hooks(h) { enter_callback(h); }
-        ~Scope() { leave_callback(hooks); }
-      } scope(hooks);
-      std::move(f)();
-      after_callback(hooks);  // not after a throw: the exception leaves run() first
-    }
+    void operator()() { run_callback(hooks, std::move(f)); }
   };
 
   Inner inner_;
@@ -88,5 +101,15 @@ class BasicLoopExecutor {
 };
 
 using LoopExecutor = BasicLoopExecutor<asio::io_context::executor_type>;
+
+/// `loop`'s executor whose functions are loop callbacks (see BasicLoopExecutor).
+asio::any_io_executor callback_executor(Loop& loop) noexcept;
+
+/// The io_context's own executor beneath a callback executor (any other returned as it
+/// is): what berth's I/O objects are made on, whatever coroutine makes them.
+inline asio::any_io_executor io_executor(const asio::any_io_executor& executor) noexcept {
+  if (const auto* wrapped = executor.target<LoopExecutor>()) return wrapped->inner();
+  return executor;
+}
 
 }  // namespace berth::detail

@@ -2,6 +2,7 @@
 // berth::detail::StoredHandler: one pending completion handler of any type, parked in an
 // object that waits for something else (an event, a socket's data) to complete it.
 
+#include "berth/loop.hpp"
 #include <asio/any_io_executor.hpp>
 #include <asio/associated_cancellation_slot.hpp>
 #include <asio/associated_executor.hpp>
@@ -16,12 +17,13 @@ namespace berth::detail {
 /// Holds one completion handler for a signature `void(Args...)`, type-erased, until
 /// post() sends it its arguments. A handler that fits `InlineSize` bytes (an awaiting
 /// coroutine's handler is a pointer or two) lives inside the object: parking and
-/// completing it allocate nothing beyond what asio::post recycles. A larger one (a
+/// completing it allocate nothing. A larger one (a
 /// callback with big captures) goes to the heap.
 ///
 /// The handler runs on its associated executor, or on the fallback given to emplace() (a
 /// plain callback has none: it runs on the loop, not on Asio's system thread pool), never
-/// inside post(): the waiting code resumes after whatever completed it has returned.
+/// inside post(): the waiting code resumes after whatever completed it has returned (a
+/// microtask of the loop, see settle()).
 template <std::size_t InlineSize, class... Args>
 class StoredHandler {
  public:
@@ -89,7 +91,7 @@ class StoredHandler {
         H handler(std::move(*static_cast<H*>(object)));
         destroy_object<H>(object, in_place);
         auto executor = asio::get_associated_executor(handler, fallback);
-        asio::post(executor, [handler = std::move(handler), ... args = std::move(args)]() mutable {
+        settle(executor, [handler = std::move(handler), ... args = std::move(args)]() mutable {
           std::move(handler)(std::move(args)...);
         });
       },

@@ -92,9 +92,9 @@ struct WriteCompletion {
   Handler handler;
   void operator()(const Error& error) {
     // A plain callback has no executor of its own: it runs on the loop.
-    auto executor = asio::get_associated_executor(handler, Loop::current().get_executor());
+    auto executor = asio::get_associated_executor(handler, berth::detail::callback_executor(Loop::current()));
     std::exception_ptr failure = error ? std::make_exception_ptr(error) : nullptr;
-    asio::post(executor, [h = std::move(handler), failure]() mutable { std::move(h)(failure); });
+    berth::detail::settle(executor, [h = std::move(handler), failure]() mutable { std::move(h)(failure); });
   }
 };
 }  // namespace berth::detail
