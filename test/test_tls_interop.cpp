@@ -79,7 +79,7 @@ class Process {
     if (pid_ < 0) throw std::runtime_error("fork failed");
     if (pid_ == 0) {
       // Only async-signal-safe calls until exec. dup2 clears O_CLOEXEC on 0, 1, 2;
-      // berth's sockets are not all close-on-exec, so everything else is closed.
+      // everything else is closed, whatever its flag (Catch2's or OpenSSL's files too).
       ::dup2(in[0], 0);
       ::dup2(out[1], 1);
       ::dup2(out[1], 2);
