@@ -90,8 +90,12 @@ asio::awaitable<void> TLSSocket::run_handshake(std::shared_ptr<TLSSocket> self) 
 void TLSSocket::handshake_failed(Error error) {
   if (role_ == Role::server) {
     // Node's onSocketTLSError: the server hears it, the socket closes without 'error'.
-    if (Server* server = tls_server()) berth::detail::fire(*server, loop_->context(), events::tlsClientError, error, self());
+    // Node destroys the socket first (its onerror), so the listener sees it destroyed
+    // (test/conformance tls-alpn, tls-client-cert); only the handshake timeout leaves
+    // that to the listener.
+    auto socket = self();
     destroy_impl(std::nullopt, false);
+    if (Server* server = tls_server()) berth::detail::fire(*server, loop_->context(), events::tlsClientError, error, socket);
     return;
   }
   // The server closed before the handshake ended: Node's socket has read its end first.
