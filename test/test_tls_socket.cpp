@@ -80,7 +80,7 @@ TEST_CASE("a TLSSocket reports Node's properties once secure, and nothing before
     c->on(net::events::close, [&](bool) { server->close(); });
   });
   run_loop();
-  CHECK(seen == Lines{"before protocol: authorized:false peer:false",
+  CHECK(seen == Lines{"before protocol:TLSv1.3 authorized:false peer:false",
                       "protocol:TLSv1.3 alpn:http/1.1 servername:localhost cipher:TLSv1.3 CN:localhost reused:false "
                       "encrypted:true",
                       "server servername:localhost alpn:http/1.1"});

@@ -1,6 +1,8 @@
 #include "berth/tls/socket.hpp"
 
 #include <asio/post.hpp>
+#include <asio/ssl/context.hpp>
+#include <openssl/ssl.h>
 
 #include "../spawn.hpp"
 #include "berth/tls/server.hpp"
@@ -90,8 +92,12 @@ asio::awaitable<void> TLSSocket::run_handshake(std::shared_ptr<TLSSocket> self) 
 void TLSSocket::handshake_failed(Error error) {
   if (role_ == Role::server) {
     // Node's onSocketTLSError: the server hears it, the socket closes without 'error'.
-    if (Server* server = tls_server()) berth::detail::fire(*server, loop_->context(), events::tlsClientError, error, self());
+    // Node destroys the socket first (its onerror), so the listener sees it destroyed
+    // (test/conformance tls-alpn, tls-client-cert); only the handshake timeout leaves
+    // that to the listener.
+    auto socket = self();
     destroy_impl(std::nullopt, false);
+    if (Server* server = tls_server()) berth::detail::fire(*server, loop_->context(), events::tlsClientError, error, socket);
     return;
   }
   // The server closed before the handshake ended: Node's socket has read its end first.
@@ -193,7 +199,19 @@ std::string TLSSocket::servername() const {
 }
 PeerCertificate TLSSocket::getPeerCertificate() const { return tls_ ? tls_->getPeerCertificate() : PeerCertificate{}; }
 PeerCertificate TLSSocket::getCertificate() const { return tls_ ? tls_->getCertificate() : PeerCertificate{}; }
-std::string TLSSocket::getProtocol() const { return tls_ ? tls_->getProtocol() : std::string(); }
+std::string TLSSocket::getProtocol() const {
+  // Node's getProtocol() is SSL_get_version() on the SSL object its TLSSocket holds from
+  // creation to destroy(): what OpenSSL says so far during the handshake, and before the
+  // TCP connection what a new SSL object says (OpenSSL: its highest version, "TLSv1.3",
+  // whatever maxVersion is); null once destroyed (test/conformance tls-handshake).
+  if (destroyed_) return {};
+  if (tls_) return SSL_get_version(static_cast<SSL*>(const_cast<Stream&>(*tls_).native_handle()));
+  SSL* fresh = SSL_new(context_.native().native_handle());
+  if (!fresh) return {};
+  std::string version = SSL_get_version(fresh);
+  SSL_free(fresh);
+  return version;
+}
 Cipher TLSSocket::getCipher() const { return tls_ ? tls_->getCipher() : Cipher{}; }
 Buffer TLSSocket::getSession() const { return tls_ ? tls_->getSession() : Buffer(); }
 bool TLSSocket::isSessionReused() const noexcept { return tls_ && tls_->isSessionReused(); }

@@ -1,6 +1,7 @@
 'use strict';
 // Checks README.md's tables against scenarios/: every behaviour 1..96 has a row, every
-// scenario a row names exists as a .js/.cpp pair, and every scenario is named somewhere.
+// TLS row names a scenario, every scenario a row names exists as a .js/.cpp pair, and
+// every scenario is named somewhere.
 //
 //   node check-coverage.js <README.md> <scenarios-dir>
 
@@ -31,7 +32,18 @@ for (const row of section('## The spec\'s code examples').split('\n')) {
   if (/^\d+$/.test(cells[1] || '')) examples.push(...namesIn(cells[3]));
 }
 
+// The TLS scenarios (issue 13's list): rows T1, T2, ...
+const tlsRows = [];
+for (const row of section('## TLS scenarios').split('\n')) {
+  const cells = row.split('|').map((c) => c.trim());
+  if (/^T\d+$/.test(cells[1] || '')) tlsRows.push([cells[1], namesIn(cells[3])]);
+}
+
 const named = new Set(examples);
+for (const [id, list] of tlsRows) {
+  if (list.length === 0) problems.push(`TLS row ${id} has no scenario`);
+  list.forEach((s) => named.add(s));
+}
 for (let n = 1; n <= 96; n++) {
   const list = behaviours.get(n);
   if (!list || list.length === 0) problems.push(`behaviour ${n} has no scenario`);
@@ -47,5 +59,6 @@ if (problems.length) {
   console.log(problems.join('\n'));
   process.exitCode = 1;
 } else {
-  console.log(`96/96 behaviours and ${examples.length} example rows covered by ${onDisk.size} scenarios`);
+  console.log(`96/96 behaviours, ${examples.length} example rows and ${tlsRows.length} TLS rows covered by ` +
+    `${onDisk.size} scenarios`);
 }

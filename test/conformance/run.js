@@ -2,11 +2,15 @@
 // Runs one conformance scenario under Node and under berth, normalises both traces
 // and fails with a unified diff when they differ.
 //
-//   node run.js <name> <scenario.js> <scenario-program> [timeout-seconds]
+//   node run.js [--tls-certs=<writer>] <name> <scenario.js> <scenario-program> [timeout-seconds]
+//
+// With --tls-certs (the tls-* scenarios), <writer> (conformance_tls_certs) first writes a
+// set of test certificates into a directory both sides read, named by $CONF_TLS_CERTS.
 //
 // Normalisation, in this order (see README.md): the scenario's temporary directory ->
-// $TMP; in Node's trace the scenario's declared quirks, then `hadError=undefined` ->
-// `hadError=false`; lines grouped by tag (if it says `sort-by-tag`); consecutive 'data'
+// $TMP; in OpenSSL error lines the thread id and the source file:line -> <thread>,
+// <file>:<line>; in Node's trace the scenario's declared quirks, then
+// `hadError=undefined` -> `hadError=false`; lines grouped by tag (if it says `sort-by-tag`); consecutive 'data'
 // lines of one tag merged (unless it says `exact-chunks`); ephemeral port numbers ->
 // P1, P2... in order of first appearance.
 
@@ -15,9 +19,12 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
-const [name, jsFile, cppProgram, timeoutArg] = process.argv.slice(2);
+const args = process.argv.slice(2);
+let certWriter = null;
+if (args.length && args[0].startsWith('--tls-certs=')) certWriter = args.shift().slice('--tls-certs='.length);
+const [name, jsFile, cppProgram, timeoutArg] = args;
 if (!name || !jsFile || !cppProgram) {
-  console.error('usage: node run.js <name> <scenario.js> <scenario-program> [timeout-seconds]');
+  console.error('usage: node run.js [--tls-certs=<writer>] <name> <scenario.js> <scenario-program> [timeout-seconds]');
   process.exit(2);
 }
 const timeoutMs = 1000 * Number(timeoutArg || 20);
@@ -44,11 +51,11 @@ function ephemeralRange() {
   return [32768, 60999];
 }
 
-function run(argv, tmp) {
+function run(argv, tmp, extraEnv = {}) {
   return new Promise((resolve) => {
     const started = Date.now();
     const child = spawn(argv[0], argv.slice(1), {
-      cwd: tmp, env: { ...process.env, CONF_TMP: tmp }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: tmp, env: { ...process.env, CONF_TMP: tmp, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
@@ -68,6 +75,10 @@ function normalise(text, tmp, d, isNode, problems) {
   let lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   lines = lines.map((l) => l.split(tmp).join('$TMP'));
+  // OpenSSL's error lines (ERR_print_errors) start with the thread's id and name the
+  // source file and line of the OpenSSL build: they vary by run and by build.
+  lines = lines.map((l) => (!/:error:[0-9A-F]{8}:/.test(l) ? l
+    : l.replace(/\b[0-9A-F]{8,16}:error:/g, '<thread>:error:').replace(/:[^:"]*\.c:\d+:/g, ':<file>:<line>:')));
   if (isNode) {
     for (const quirk of d.quirks) {
       const re = new RegExp(quirk.match);
@@ -172,7 +183,21 @@ function describeExit(r) {
   let node;
   let cpp;
   try {
-    [node, cpp] = await Promise.all([run([process.execPath, path.resolve(jsFile)], tmpNode), run([path.resolve(cppProgram)], tmpCpp)]);
+    const env = {};
+    if (certWriter) {
+      // One set of certificates, read by both sides (README.md, "TLS scenarios").
+      const certs = path.join(base, 'certs');
+      fs.mkdirSync(certs);
+      const w = await run([path.resolve(certWriter), certs], base);
+      if (w.code !== 0) {
+        console.log(`${name}: ${certWriter} failed (${describeExit(w)}):\n${tail(w.stdout + w.stderr)}`);
+        process.exitCode = 1;
+        return;
+      }
+      env.CONF_TLS_CERTS = certs;
+    }
+    [node, cpp] = await Promise.all([run([process.execPath, path.resolve(jsFile)], tmpNode, env),
+      run([path.resolve(cppProgram)], tmpCpp, env)]);
   } finally {
     fs.rmSync(base, { recursive: true, force: true });
   }

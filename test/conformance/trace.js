@@ -104,8 +104,44 @@ const has = (label, present) => line(label, present ? 'present' : 'absent');
 // The scenario's private temporary directory, shared with nobody.
 const tmp = process.env.CONF_TMP || require('os').tmpdir();
 
+// TLS scenarios (tls-*): the certificates run.js wrote for both sides ($CONF_TLS_CERTS,
+// see README.md), read as files: pem('server.key').
+const pem = (name) => fs.readFileSync(require('path').join(process.env.CONF_TLS_CERTS || 'no-CONF_TLS_CERTS', name));
+
+// A TLSSocket's TLS state once its handshake is over. Node's false/null for "none" print
+// as Node prints them; C++ prints its empty strings the same way (README.md).
+function tlsInfo(s) {
+  const c = s.getCipher();
+  return `authorized=${s.authorized} authorizationError=${s.authorizationError ?? null} ` +
+    `alpnProtocol=${s.alpnProtocol} servername=${s.servername} protocol=${s.getProtocol()} ` +
+    `cipher=${c ? c.name + '/' + c.version : null} encrypted=${s.encrypted}`;
+}
+
+// getPeerCertificate(): the fields berth reports, or {} when there is no certificate.
+function peerCert(p) {
+  if (!p || Object.keys(p).length === 0) return '{}';
+  const san = p.subjectaltname === undefined ? 'undefined' : q(p.subjectaltname);
+  return `subject.CN=${q(p.subject.CN)} issuer.CN=${q(p.issuer.CN)} subjectaltname=${san} ` +
+    `valid_from=${q(p.valid_from)} valid_to=${q(p.valid_to)} serialNumber=${p.serialNumber} ` +
+    `fingerprint256=${p.fingerprint256}`;
+}
+
+// traceSocket plus 'secureConnect'. ('session' is left out: Node emits one per TLS 1.3
+// ticket, berth one per connection, as tls/socket.hpp documents.)
+function traceTLS(s, tag, skip = []) {
+  traceSocket(s, tag, skip);
+  if (!skip.includes('secureConnect')) s.on('secureConnect', () => line(tag, 'secureConnect'));
+}
+
+// traceServer plus 'secureConnection' and 'tlsClientError' (with the socket's destroyed).
+function traceTLSServer(s, tag) {
+  traceServer(s, tag);
+  s.on('secureConnection', () => line(tag, 'secureConnection'));
+  s.on('tlsClientError', (e, sock) => line(tag, 'tlsClientError', err(e), 'destroyed=' + sock.destroyed));
+}
+
 process.on('uncaughtExceptionMonitor', (e) => line('uncaught', err(e)));
 process.on('exit', (code) => line('exit code=' + code));
 
 module.exports = { line, q, err, cbErr, state, serverAddress, socketAddress, chunk, traceSocket, traceServer, dropKeys,
-  attempt, rejects, has, tmp, net };
+  attempt, rejects, has, tmp, net, tls: require('tls'), pem, tlsInfo, peerCert, traceTLS, traceTLSServer };

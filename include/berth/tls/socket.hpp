@@ -96,7 +96,9 @@ class TLSSocket : public net::Socket, private berth::detail::Transport {
   PeerCertificate getPeerCertificate() const;
   /// `getCertificate()`: this side's own certificate, or empty.
   PeerCertificate getCertificate() const;
-  /// `getProtocol()`: "TLSv1.3", "TLSv1.2"; empty before the handshake (Node: null).
+  /// `getProtocol()`: "TLSv1.3", "TLSv1.2". As Node's (OpenSSL's SSL_get_version()):
+  /// before the handshake the highest version OpenSSL may use ("TLSv1.3"), during it what
+  /// has been negotiated so far; empty once destroyed (Node: null).
   std::string getProtocol() const;
   /// `getCipher()`.
   Cipher getCipher() const;

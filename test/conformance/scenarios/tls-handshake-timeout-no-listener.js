@@ -1,0 +1,29 @@
+'use strict';
+// conformance: sort-by-tag
+// handshakeTimeout with no 'tlsClientError' listener: a plain TCP client that connects
+// and never says hello. Node v20 emits 'tlsClientError' to nobody and leaves the
+// connection open; the client, still connected 600 ms later (four times the timeout),
+// says so and ends it.
+const { line, net, tls, pem, traceSocket, traceServer } = require('../trace');
+
+const server = tls.createServer({ key: pem('server.key'), cert: pem('server.crt'), handshakeTimeout: 150 }, () => {
+  line('server secureConnection (unexpected)');
+});
+traceServer(server, 'server');
+// The server closes once both ends of the connection have closed.
+let closed = 0;
+const closedOne = () => {
+  if (++closed === 2) server.close();
+};
+server.on('connection', (s) => s.on('close', closedOne));
+server.listen(0, '127.0.0.1', () => {
+  const c = net.connect(server.address().port, '127.0.0.1');
+  traceSocket(c, 'C', ['connectionAttempt']);
+  c.on('close', closedOne);
+  c.on('connect', () => {
+    setTimeout(() => {
+      line('C after 600 ms readyState=' + c.readyState);
+      c.end();
+    }, 600);
+  });
+});

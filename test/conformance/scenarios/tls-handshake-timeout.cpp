@@ -1,0 +1,33 @@
+// handshakeTimeout: a plain TCP client that connects and never says hello. After the
+// (small) timeout the server emits 'tlsClientError' ERR_TLS_HANDSHAKE_TIMEOUT with the
+// socket still open, and the listener destroys it (Node leaves that to the listener).
+// The plain client sees the connection end.
+#include "trace_tls.hpp"
+
+using namespace conf;
+
+void scenario() {
+  tls::ServerOptions options;
+  options.key = pem("server.key");
+  options.cert = pem("server.crt");
+  options.handshakeTimeout = milliseconds(150);
+  auto server = tls::createServer(options, [](const tls::TLSSocketPtr&) { line("server secureConnection (unexpected)"); });
+  traceTLSServer(server, "server");
+  server->on(tls::events::tlsClientError, [](const Error&, const tls::TLSSocketPtr& s) {
+    line("server destroying", "destroyed=" + str(s->destroyed()));
+    s->destroy();
+  });
+  // The server closes once both ends of the connection have closed.
+  auto closed = std::make_shared<int>(0);
+  auto closedOne = [server, closed] {
+    if (++*closed == 2) server->close();
+  };
+  server->on(net::events::connection, [closedOne](const net::SocketPtr& s) {
+    s->on(net::events::close, [closedOne](bool) { closedOne(); });
+  });
+  server->listen(0, "127.0.0.1", [server, closedOne] {
+    auto c = net::connect(server->address()->port, "127.0.0.1");
+    traceSocket(c, "C", {"connectionAttempt"});
+    c->on(net::events::close, [closedOne](bool) { closedOne(); });
+  });
+}

@@ -1,0 +1,41 @@
+// A successful handshake: the client's events ('connect', 'ready', the callback,
+// 'secureConnect'), the server's ('connection', 'secureConnection'), and what each side
+// reports once secure: authorized, authorizationError, alpnProtocol, servername,
+// getProtocol(), getCipher(), encrypted, the peer's certificate; getProtocol() before the
+// handshake (OpenSSL's highest version) and after 'close' (null). Then a close started
+// by the server's end('hello').
+#include "trace_tls.hpp"
+
+using namespace conf;
+
+void scenario() {
+  tls::ServerOptions options;
+  options.key = pem("server.key");
+  options.cert = pem("server.crt");
+  auto server = tls::createServer(options, [](const tls::TLSSocketPtr& s) {
+    line("S secure", tlsInfo(*s));
+    line("S peer", peerCert(s->getPeerCertificate()));
+    traceTLS(s, "S");
+    s->end("hello");
+  });
+  traceTLSServer(server, "server");
+  server->listen(0, "127.0.0.1", [server] {
+    tls::ConnectionOptions o;
+    o.port = server->address()->port;
+    o.host = "localhost";
+    o.ca = {pem("ca.crt")};
+    auto holder = std::make_shared<tls::TLSSocket*>(nullptr);
+    auto c = tls::connect(o, [holder] {
+      line("C callback", tlsInfo(**holder));
+      line("C peer", peerCert((*holder)->getPeerCertificate()));
+    });
+    *holder = c.get();
+    line("C before protocol=" + orNull(c->getProtocol()), "peer=" + peerCert(c->getPeerCertificate()),
+         "encrypted=" + str(c->encrypted()));
+    traceTLS(c, "C", {"connectionAttempt", "lookup"});
+    c->on(tls::events::close, [server, c = c.get()](bool) {
+      line("C in-close protocol=" + orNull(c->getProtocol()));
+      server->close();
+    });
+  });
+}
