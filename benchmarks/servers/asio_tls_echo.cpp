@@ -5,6 +5,9 @@
 // never returns more) with plain use_awaitable (EOF, a reset or a failed handshake arrive as an
 // exception). The context is OpenSSL's default for asio::ssl::context::tls_server with the
 // certificate and key loaded: TLS 1.2 and 1.3, OpenSSL's default session tickets.
+// TCP_NODELAY on every connection, as on every TLS server of the benchmark: a TLS 1.3 server
+// sends its session tickets in a write of their own after the handshake, so without it the
+// first echo waits behind Nagle for the client's delayed ACK (40 ms), and cr would measure that.
 // usage: asio_tls_echo PORT KEY_FILE CERT_FILE   (listens on 127.0.0.1; PEM files)
 
 #include <asio.hpp>
@@ -38,6 +41,7 @@ asio::awaitable<void> listen(tcp::acceptor& acceptor, asio::ssl::context& contex
       if (ec == asio::error::operation_aborted) co_return;
       continue;  // e.g. EMFILE: keep serving the connections we have
     }
+    socket.set_option(tcp::no_delay(true), ec);  // see the note at the top
     asio::co_spawn(acceptor.get_executor(), echo(asio::ssl::stream<tcp::socket>(std::move(socket), context)),
                    asio::detached);
   }

@@ -32,6 +32,7 @@ std::string read_file(const char* path) {
 }
 
 asio::awaitable<void> echo(berth::Stream raw, tls::SecureContext context) {
+  raw.set_no_delay();  // as every TLS server of the benchmark: see asio_tls_echo.cpp
   tls::Stream stream(std::move(raw), context);
   berth::Error error;
   co_await stream.handshake(tls::server, error);

@@ -1,6 +1,6 @@
 // berth's event layer as a TLS echo server, Node's way (the shape of berth_event_echo.cpp over
 // tls::createServer, as in samples/tls_echo_server.cpp):
-//   tls.createServer({key, cert}, s => s.on('data', b => s.write(b)))
+//   tls.createServer({key, cert, noDelay: true}, s => s.on('data', b => s.write(b)))
 // usage: berth_tls_event_echo PORT KEY_FILE CERT_FILE   (listens on 127.0.0.1; PEM files;
 // SIGINT/SIGTERM end it)
 
@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   tls::ServerOptions options;
   options.key = read_file(argv[2]);
   options.cert = read_file(argv[3]);
+  options.noDelay = true;  // as every TLS server of the benchmark: see asio_tls_echo.cpp
   auto server = tls::createServer(options, [](const tls::TLSSocketPtr& s) {
     s->on(net::events::data, [s](berth::BufferView b) { s->write(b); });
     s->on(net::events::error, [](const berth::Error&) {});  // a reset peer is not fatal
