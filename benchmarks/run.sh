@@ -340,7 +340,7 @@ if ((have_valgrind)) && [[ ${BENCH_CALLGRIND:-1} == 1 ]]; then
         --connect-timeout 300 >>"$log" 2>&1 || say "warning: callgrind run of $name failed"
       sleep 1  # let the server finish with the closed connection before it is stopped
       stop_server
-      totals+=("$(awk '/^totals:/ {print $2}' "$tmp/callgrind.$name.$n" 2>/dev/null)")
+      totals+=("$(awk '/^totals:/ {print $2}' "$tmp/callgrind.$name.$n" 2>/dev/null || true)")
     done
     if [[ -n ${totals[0]} && -n ${totals[1]} ]]; then
       instr[$name]=$(((totals[1] - totals[0]) / cg_rt))
@@ -371,7 +371,7 @@ if ((have_valgrind)) && [[ ${BENCH_CALLGRIND:-1} == 1 ]]; then
           --connect-timeout 300 >>"$log" 2>&1 || say "warning: callgrind run of $name ($what) failed"
         sleep 1
         stop_server
-        totals+=("$(awk '/^totals:/ {print $2}' "$tmp/callgrind.$name.$what.$n" 2>/dev/null)")
+        totals+=("$(awk '/^totals:/ {print $2}' "$tmp/callgrind.$name.$what.$n" 2>/dev/null || true)")
       done
       if [[ -n ${totals[0]} && -n ${totals[1]} ]]; then
         v=$(((totals[1] - totals[0]) / per))
