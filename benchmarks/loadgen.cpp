@@ -1,6 +1,7 @@
 // loadgen: a single-threaded epoll load generator for berth's echo benchmarks.
 // Loopback only. Every run is bounded in time (and optionally in count) and prints
-// one machine-readable line; see benchmarks/README.md for the modes.
+// one machine-readable line; see benchmarks/README.md for the modes. With --tls, tp and cr
+// run over TLS instead, on one asio::ssl client (an io_context, still one thread).
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -13,7 +14,6 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#include <asio/connect.hpp>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/post.hpp>
