@@ -14,6 +14,8 @@ endfunction()
 
 add_executable(loadgen ${berth_bench_dir}/loadgen.cpp)
 target_compile_features(loadgen PRIVATE cxx_std_20)
+# --tls: the TLS modes' client is asio::ssl over OpenSSL (found by the top-level CMakeLists).
+target_link_libraries(loadgen PRIVATE asio::asio OpenSSL::SSL OpenSSL::Crypto)
 berth_bench_target(loadgen)
 
 # Links into a server to count its heap allocations (see alloc_counter.hpp). Its malloc would
@@ -42,6 +44,8 @@ function(berth_bench_server name source)
 endfunction()
 
 berth_bench_server(asio_echo ${berth_bench_dir}/servers/asio_echo.cpp asio::asio)
+# The TLS peer: raw asio::ssl (servers/asio_tls_echo.cpp).
+berth_bench_server(asio_tls_echo ${berth_bench_dir}/servers/asio_tls_echo.cpp asio::asio OpenSSL::SSL OpenSSL::Crypto)
 
 # berth's own echo servers: every servers/berth_*.cpp, linked with berth, plus a _counted twin
 # linked with alloc_counter for run.sh's allocation pass.

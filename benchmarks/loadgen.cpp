@@ -1,6 +1,7 @@
 // loadgen: a single-threaded epoll load generator for berth's echo benchmarks.
 // Loopback only. Every run is bounded in time (and optionally in count) and prints
-// one machine-readable line; see benchmarks/README.md for the modes.
+// one machine-readable line; see benchmarks/README.md for the modes. With --tls, tp and cr
+// run over TLS instead, on one asio::ssl client (an io_context, still one thread).
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -13,6 +14,14 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/post.hpp>
+#include <asio/ssl.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/write.hpp>
+#include <openssl/ssl.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -22,6 +31,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -51,6 +62,7 @@ struct Options {
   std::string name = "?";
   std::string alloc_file;
   double connect_timeout = 30.0;
+  bool tls = false;  // tp and cr over TLS (asio::ssl), see run_tls_tp / run_tls_cr
 };
 
 Clock::duration secs(double s) {
@@ -68,9 +80,11 @@ void usage() {
   std::fprintf(stderr,
                "usage: loadgen MODE --port P [--pid PID] [--name NAME] [--conns N] [--duration S]\n"
                "               [--warmup S] [--count N] [--host 127.0.0.1|::1] [--alloc-file F]\n"
-               "               [--connect-timeout S]\n"
+               "               [--connect-timeout S] [--tls]\n"
                "MODE: tp (64 KiB streams), pp (64-byte ping-pong), cr (connect/1 byte/close, 4 loops),\n"
-               "      idle (open N=10000 idle connections, report server RSS per connection)\n");
+               "      idle (open N=10000 idle connections, report server RSS per connection)\n"
+               "--tls: tp and cr over TLS (asio::ssl client, no certificate verification, no session\n"
+               "      resumption: every cr handshake is a full one)\n");
   std::exit(2);
 }
 
@@ -109,6 +123,7 @@ Options parse(int argc, char** argv) {
     else if (a == "--host") o.host = next();
     else if (a == "--alloc-file") o.alloc_file = next();
     else if (a == "--connect-timeout") o.connect_timeout = parse_double(next(), "connect-timeout");
+    else if (a == "--tls") o.tls = true;
     else usage();
   }
   if (o.port <= 0 || o.port > 65535) die("--port is required (1..65535)");
@@ -117,6 +132,7 @@ Options parse(int argc, char** argv) {
   if (o.mode != "tp" && o.mode != "pp" && o.mode != "cr" && o.mode != "idle") usage();
   if (o.conns < 0) o.conns = o.mode == "tp" ? 4 : o.mode == "pp" ? 1 : o.mode == "cr" ? 4 : 10000;
   if (o.conns == 0) die("--conns must be at least 1");
+  if (o.tls && o.mode != "tp" && o.mode != "cr") die("--tls: only the tp and cr modes");
   return o;
 }
 
@@ -339,7 +355,7 @@ std::string fmt(std::optional<double> v, int prec = 3) {
 }
 
 void report(const Options& o, const std::string& label, int conns, const Snapshot& a, const Snapshot& b,
-            std::uint64_t errors, std::optional<double> rss_per_conn = std::nullopt) {
+            std::uint64_t errors, std::optional<double> rss_per_conn = std::nullopt, const std::string& extra = {}) {
   double wall = std::chrono::duration<double>(b.t - a.t).count();
   auto ops = b.ops - a.ops;
   auto bytes = b.bytes - a.bytes;
@@ -356,12 +372,12 @@ void report(const Options& o, const std::string& label, int conns, const Snapsho
   std::printf(
       "mode=%s server=%s conns=%d secs=%.3f ops=%llu ops_per_s=%.1f mb_per_s=%.2f cpu_us_per_op=%s "
       "server_cpu_pct=%s client_cpu_pct=%.1f other_cpu_pct=%.1f rss_per_conn_bytes=%s allocs_per_op=%s "
-      "errors=%llu\n",
+      "errors=%llu%s\n",
       label.c_str(), o.name.c_str(), conns, wall, (unsigned long long)ops, wall > 0 ? double(ops) / wall : 0.0,
       wall > 0 ? double(bytes) / wall / 1e6 : 0.0, fmt(cpu_per_op).c_str(), fmt(cpu_pct, 1).c_str(),
       wall > 0 ? client_us / (wall * 1e4) : 0.0, wall > 0 ? std::max(other_us, 0.0) / (wall * 1e4) : 0.0,
       fmt(rss_per_conn, 0).c_str(),
-      fmt(allocs_per_op, 3).c_str(), (unsigned long long)errors);
+      fmt(allocs_per_op, 3).c_str(), (unsigned long long)errors, extra.c_str());
   std::fflush(stdout);
 }
 
@@ -646,12 +662,206 @@ int run_idle(const Options& o, const Target& t) {
   return 0;
 }
 
+// ---- --tls: tp and cr over TLS, one asio::ssl client for every server --------------------
+// One thread and one io_context, callbacks (no coroutine frames on the client's side). The
+// client verifies nothing (SSL_VERIFY_NONE: the same work against every server; the handshake's
+// own signature check still runs) and never offers a session, so every handshake is a full one.
+// Tickets the server sends anyway (TLS 1.3 servers send them after the handshake) are counted,
+// not kept: the report's tickets_per_conn says what each server sent.
+
+using tcp = asio::ip::tcp;
+using TlsSocket = asio::ssl::stream<tcp::socket>;
+
+std::uint64_t tls_tickets = 0;
+
+int count_ticket(SSL*, SSL_SESSION*) {
+  ++tls_tickets;
+  return 0;  // not kept: OpenSSL frees it
+}
+
+struct TlsClient {
+  asio::io_context io{1};
+  asio::ssl::context context{asio::ssl::context::tls_client};
+  tcp::endpoint endpoint;
+  std::string negotiated;  // protocol, cipher and key exchange group of the first handshake
+
+  explicit TlsClient(const Options& o)
+      : endpoint(asio::ip::make_address(o.host), static_cast<unsigned short>(o.port)) {
+    context.set_verify_mode(asio::ssl::verify_none);
+    SSL_CTX* ctx = context.native_handle();
+    // A client cache without a store: the new-session callback sees each ticket, nothing keeps it.
+    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+    SSL_CTX_sess_set_new_cb(ctx, count_ticket);
+  }
+
+  void note(TlsSocket& s) {
+    if (!negotiated.empty()) return;
+    SSL* ssl = s.native_handle();
+    int group = SSL_get_negotiated_group(ssl);
+    const char* group_name = group ? OBJ_nid2sn(group & ~TLSEXT_nid_unknown) : "?";
+    negotiated = std::string(SSL_get_version(ssl)) + "," + SSL_CIPHER_get_name(SSL_get_current_cipher(ssl)) + "," +
+                 (group_name ? group_name : "?");
+  }
+
+  std::string extra(std::uint64_t handshakes) const {
+    char b[64];
+    std::snprintf(b, sizeof b, "%.2f", handshakes ? double(tls_tickets) / double(handshakes) : 0.0);
+    return " tls=" + negotiated + " tickets_per_conn=" + b;
+  }
+};
+
+// tp over TLS: N connections, each keeps up to kWindow bytes of 64 KiB writes in flight and reads
+// the echo back; one op = one 64 KiB chunk echoed, as in run_tp.
+int run_tls_tp(const Options& o, const Target& t) {
+  TlsClient client(o);
+  struct Conn {
+    std::unique_ptr<TlsSocket> s;
+    std::uint64_t sent = 0, received = 0;
+    bool writing = false;
+    std::vector<char> in = std::vector<char>(16 * 1024);
+  };
+  std::vector<Conn> cs(std::size_t(o.conns));
+  for (auto& c : cs) {
+    int fd = connect_blocking(t, o.connect_timeout);
+    c.s = std::make_unique<TlsSocket>(client.io, client.context);
+    c.s->next_layer().assign(t.family == AF_INET6 ? tcp::v6() : tcp::v4(), fd);
+    asio::error_code ec;
+    c.s->handshake(asio::ssl::stream_base::client, ec);
+    if (ec) die("tls tp: handshake: " + ec.message());
+    client.note(*c.s);
+  }
+  const std::vector<char> out(kChunk, 'x');
+  Run run(o);
+  bool stopped = false;
+  auto check = [&] {
+    if (!stopped && !run.keep_going()) {
+      stopped = true;
+      client.io.stop();
+    }
+    return !stopped;
+  };
+  std::function<void(Conn&)> pump = [&](Conn& c) {
+    if (c.writing || stopped || c.sent - c.received + kChunk > kWindow) return;
+    c.writing = true;
+    asio::async_write(*c.s, asio::buffer(out), [&](const asio::error_code& ec, std::size_t n) {
+      if (ec) die("tls tp: write: " + ec.message());
+      c.writing = false;
+      c.sent += n;
+      if (check()) pump(c);
+    });
+  };
+  std::function<void(Conn&)> read = [&](Conn& c) {
+    c.s->async_read_some(asio::buffer(c.in), [&](const asio::error_code& ec, std::size_t n) {
+      if (ec) die("tls tp: the server closed a connection: " + ec.message());
+      c.received += n;
+      run.bytes += n;
+      run.ops = run.bytes / kChunk;
+      if (!check()) return;
+      pump(c);
+      read(c);
+    });
+  };
+  // Wakes the check up at the deadlines even if every connection stalled.
+  asio::steady_timer tick(client.io);
+  std::function<void()> arm = [&] {
+    tick.expires_after(100ms);
+    tick.async_wait([&](const asio::error_code& ec) {
+      if (!ec && check()) arm();
+    });
+  };
+  run.start();
+  for (auto& c : cs) {
+    read(c);
+    pump(c);
+  }
+  arm();
+  client.io.run();
+  auto end = run.snap();
+  report(o, "tls_tp" + std::to_string(o.conns), o.conns, run.start_snapshot(), end, run.errors, std::nullopt,
+         client.extra(cs.size()));
+  return 0;
+}
+
+// cr over TLS: o.conns loops of connect, full handshake, 1 byte echoed, close with an RST (as
+// run_cr, for the same reason); one op = one connection. No close_notify: the server sees the
+// reset (every server here takes it as the end of the connection).
+int run_tls_cr(const Options& o, const Target& t) {
+  TlsClient client(o);
+  { // wait for the server before timing anything
+    int fd = connect_blocking(t, o.connect_timeout);
+    ::close(fd);
+  }
+  Run run(o);
+  std::uint64_t handshakes = 0;
+  bool stopped = false;
+  auto check = [&] {
+    if (!stopped && !run.keep_going()) {
+      stopped = true;
+      client.io.stop();
+    }
+    return !stopped;
+  };
+  std::vector<std::unique_ptr<TlsSocket>> ls(std::size_t(o.conns));
+  const char one = '1';
+  std::vector<char> byte(std::size_t(o.conns));
+  std::function<void(std::size_t)> open;
+  auto fail = [&](std::size_t i) {
+    ++run.errors;
+    if (run.errors > 1000 + 10 * run.ops) die("tls cr: too many failed connections");
+    asio::error_code ignored;
+    ls[i]->next_layer().close(ignored);
+    asio::post(client.io, [&open, i] { open(i); });
+  };
+  open = [&](std::size_t i) {
+    if (!check()) return;
+    ls[i] = std::make_unique<TlsSocket>(client.io, client.context);
+    TlsSocket& s = *ls[i];
+    s.next_layer().async_connect(client.endpoint, [&, i](const asio::error_code& ec) {
+      if (ec) return fail(i);
+      s.next_layer().set_option(tcp::no_delay(true));
+      s.async_handshake(asio::ssl::stream_base::client, [&, i](const asio::error_code& ec) {
+        if (ec) return fail(i);
+        ++handshakes;
+        client.note(s);
+        asio::async_write(s, asio::buffer(&one, 1), [&, i](const asio::error_code& ec, std::size_t) {
+          if (ec) return fail(i);
+          s.async_read_some(asio::buffer(&byte[i], 1), [&, i](const asio::error_code& ec, std::size_t n) {
+            if (ec || n != 1) return fail(i);
+            ++run.ops;
+            run.bytes += 1;
+            asio::error_code ignored;
+            s.next_layer().set_option(asio::socket_base::linger(true, 0), ignored);
+            s.next_layer().close(ignored);
+            // The next connection replaces this stream: not from inside its own handler.
+            asio::post(client.io, [&open, i] { open(i); });
+          });
+        });
+      });
+    });
+  };
+  asio::steady_timer tick(client.io);
+  std::function<void()> arm = [&] {
+    tick.expires_after(100ms);
+    tick.async_wait([&](const asio::error_code& ec) {
+      if (!ec && check()) arm();
+    });
+  };
+  run.start();
+  for (std::size_t i = 0; i < ls.size(); ++i) open(i);
+  arm();
+  client.io.run();
+  auto end = run.snap();
+  report(o, "tls_cr", o.conns, run.start_snapshot(), end, run.errors, std::nullopt, client.extra(handshakes));
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
   Options o = parse(argc, argv);
   Target t = make_target(o);
+  if (o.tls) return o.mode == "tp" ? run_tls_tp(o, t) : run_tls_cr(o, t);
   if (o.mode == "tp") return run_tp(o, t);
   if (o.mode == "pp") return run_pp(o, t);
   if (o.mode == "cr") return run_cr(o, t);

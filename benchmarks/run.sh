@@ -12,6 +12,9 @@
 #   BENCH_SERVERS="asio node"                run only these servers
 #   BENCH_CALLGRIND=1 BENCH_CG_RT=20000 BENCH_CG_WARMUP=5000
 #   BENCH_ALLOCS=1                           allocation pass over the *_counted servers
+#   BENCH_ONLY=tls|plain                     only the TLS part (tls_tp4, tls_cr against the TLS servers)
+#                                            or only the plain one; default both
+#   BENCH_TLS_CG_HS=200 BENCH_TLS_CG_CHUNKS=1000   the TLS callgrind pass (handshakes, 64 KiB chunks)
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -32,6 +35,14 @@ SERVERS=(
   "berth_pipe  | berth_pipe_echo  | $bin/berth_pipe_echo"   # placeholder: berth's pipe()
   "berth_coro_event | berth_coro_event_echo | $bin/berth_coro_event_echo"  # a coroutine over event-layer sockets
 )
+# TLS echo servers, for the TLS modes only. %PORT% is replaced by the port and %TLS% by the
+# directory holding the run's key.pem and cert.pem (made below with the openssl tool).
+TLS_SERVERS=(
+  "asio_tls        | asio_tls_echo        | $bin/asio_tls_echo %PORT% %TLS%/key.pem %TLS%/cert.pem"
+  "node_tls        | -                    | node $here/servers/node_tls_echo.js %PORT% %TLS%/key.pem %TLS%/cert.pem"
+  "berth_tls_event | berth_tls_event_echo | $bin/berth_tls_event_echo %PORT% %TLS%/key.pem %TLS%/cert.pem"
+  "berth_tls_coro  | berth_tls_coro_echo  | $bin/berth_tls_coro_echo %PORT% %TLS%/key.pem %TLS%/cert.pem"
+)
 
 # ---- modes: label | loadgen arguments (see loadgen.cpp) ------------------------------------------
 MODES=(
@@ -41,6 +52,18 @@ MODES=(
   "cr   | cr --conns 4"
   "idle | idle --conns 10000 --duration 1"
 )
+# The TLS modes (loadgen --tls: an asio::ssl client, no verification, no session resumption),
+# run against TLS_SERVERS only.
+TLS_MODES=(
+  "tls_tp4 | tp --conns 4 --tls"
+  "tls_cr  | cr --conns 4 --tls"
+)
+case ${BENCH_ONLY:-} in
+  "") ;;
+  tls) MODES=() SERVERS=() ;;
+  plain) TLS_MODES=() TLS_SERVERS=() ;;
+  *) printf 'BENCH_ONLY must be tls or plain\n' >&2; exit 2 ;;
+esac
 
 duration=${BENCH_DURATION:-3}
 warmup=${BENCH_WARMUP:-1}
@@ -77,6 +100,20 @@ have_node=1 have_valgrind=1 have_gnuplot=1
 command -v node >/dev/null || { have_node=0; say "note: node not found: skipping the Node peer (apt-get install nodejs)"; }
 command -v valgrind >/dev/null || { have_valgrind=0; say "note: valgrind not found: skipping the callgrind pass (apt-get install valgrind)"; }
 command -v gnuplot >/dev/null || { have_gnuplot=0; say "note: gnuplot not found: no chart (apt-get install gnuplot-nox)"; }
+# The TLS servers' certificate: a self-signed EC P-256 one for localhost and 127.0.0.1, made afresh
+# for every run (the client does not verify it; every server loads the same two files).
+tlsdir=$tmp/tls
+if ((${#TLS_MODES[@]})); then
+  if ! command -v openssl >/dev/null; then
+    say "note: openssl not found: skipping the TLS part (apt-get install openssl)"
+    TLS_MODES=() TLS_SERVERS=()
+  else
+    mkdir -p "$tlsdir"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
+      -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$tlsdir/key.pem" -out "$tlsdir/cert.pem" \
+      >"$tmp/openssl.log" 2>&1 || { cat "$tmp/openssl.log" >&2; exit 1; }
+  fi
+fi
 if ! pkg-config --exists libuv 2>/dev/null; then
   say "note: libuv not found by pkg-config: skipping the libuv peer (apt-get install libuv1-dev)"
 fi
@@ -119,7 +156,7 @@ build_target() {
 # Everything this run needs in one build, so that the compiles run two at a time; a target that
 # fails here is built again on its own below, which reports it and skips that server.
 wanted=(loadgen)
-for entry in "${SERVERS[@]}"; do
+for entry in "${SERVERS[@]}" "${TLS_SERVERS[@]}"; do
   IFS='|' read -r name target _ <<<"$entry"
   name=$(trim "$name") target=$(trim "$target")
   [[ $target != - ]] && has_target "$target" || continue
@@ -131,9 +168,12 @@ say "== building ${wanted[*]}"
 cmake --build "$build" -j2 --target "${wanted[@]}" >"$tmp/build-all.log" 2>&1 || true
 build_target loadgen || { say "error: cannot build loadgen"; exit 1; }
 
-# Resolves the server table to what can run here: names[], cmds[], targets_of[].
-names=() cmds=() targets_of=()
-for entry in "${SERVERS[@]}"; do
+# Resolves the server tables to what can run here: names[], cmds[], targets_of[], and kinds[]
+# (plain or tls: which modes a server runs).
+names=() cmds=() targets_of=() kinds=()
+for entry in "${SERVERS[@]}" "${TLS_SERVERS[@]/#/tls|}"; do
+  kind=plain
+  if [[ $entry == tls\|* ]]; then kind=tls entry=${entry#tls|}; fi
   IFS='|' read -r name target cmd <<<"$entry"
   name=$(trim "$name") target=$(trim "$target") cmd=$(trim "$cmd")
   if [[ -n ${BENCH_SERVERS:-} && " $BENCH_SERVERS " != *" $name "* ]]; then continue; fi
@@ -149,7 +189,7 @@ for entry in "${SERVERS[@]}"; do
     say "note: $name: $exe not found, skipped"
     continue
   fi
-  names+=("$name") cmds+=("$cmd") targets_of+=("$target")
+  names+=("$name") cmds+=("$cmd") targets_of+=("$target") kinds+=("$kind")
 done
 ((${#names[@]})) || { say "error: no server to run"; exit 1; }
 say "== servers: ${names[*]}"
@@ -171,12 +211,14 @@ take_port() {  # a loopback port nobody uses, not even in TIME_WAIT
 start_server() {
   local cmdline=$1 envset=${2:-} cmd
   shift 2 || shift $#
-  read -ra cmd <<<"$cmdline"
   take_port
+  cmdline=${cmdline//%TLS%/$tlsdir}
+  if [[ $cmdline == *%PORT%* ]]; then cmdline=${cmdline//%PORT%/$port}; else cmdline+=" $port"; fi
+  read -ra cmd <<<"$cmdline"
   if [[ -n $envset ]]; then
-    env "$envset" "$@" "${cmd[@]}" "$port" >>"$log" 2>&1 &
+    env "$envset" "$@" "${cmd[@]}" >>"$log" 2>&1 &
   else
-    env "$@" "${cmd[@]}" "$port" >>"$log" 2>&1 &
+    env "$@" "${cmd[@]}" >>"$log" 2>&1 &
   fi
   spid=$!
   live_pids+=("$spid")
@@ -201,15 +243,19 @@ median() {
   tr ' ' '\n' <<<"$1" | grep -Ev '^(-|)$' | sort -g |
     awk '{ v[NR] = $1 } END { if (!NR) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
-declare -A fig=() cpu=() mark=() figs=() cpus=()
+declare -A fig=() cpu=() mark=() figs=() cpus=() tickets=() others=()
+tls_params=""
 start_time=$SECONDS
 for ((round = 1; round <= ${BENCH_REPEAT:-1}; round++)); do
-  for m in "${MODES[@]}"; do
+  for m in "${MODES[@]}" "${TLS_MODES[@]}"; do
     IFS='|' read -r label args <<<"$m"
     label=$(trim "$label")
     read -r mode rest <<<"$args"
+    mode_kind=plain
+    [[ $label == tls_* ]] && mode_kind=tls
     for i in "${!names[@]}"; do
       name=${names[$i]}
+      [[ ${kinds[$i]} == "$mode_kind" ]] || continue
       start_server "${cmds[$i]}" "" "${pin_server[@]}"
       # The mode's own arguments come last, so that they override the common ones.
       line=$("${pin_client[@]}" "$bin/loadgen" "$mode" --port "$port" --pid "$spid" --name "$name" \
@@ -222,14 +268,19 @@ for ((round = 1; round <= ${BENCH_REPEAT:-1}; round++)); do
       fi
       echo "$line" >>"$raw"
       case $label in
-        tp*) f=$(kv "$line" mb_per_s) ;;
+        tp* | tls_tp*) f=$(kv "$line" mb_per_s) ;;
         idle) f=$(kv "$line" rss_per_conn_bytes) ;;
         *) f=$(kv "$line" ops_per_s) ;;
       esac
       c=$(kv "$line" cpu_us_per_op) client=$(kv "$line" client_cpu_pct) other=$(kv "$line" other_cpu_pct)
       figs[$name,$label]+=" $f"
+      others[$label]+=" $other"
       cpus[$name,$label]+=" $c"
       mark[$name,$label]+=$(awk -v c="$client" -v o="$other" 'BEGIN { if (c >= 90) printf "†"; if (o >= 50) printf "‡" }')
+      if [[ $mode_kind == tls ]]; then
+        tls_params=$(kv "$line" tls)
+        tickets[$name,$label]=$(kv "$line" tickets_per_conn)
+      fi
       say "$(printf '%-12s %-5s %12s  cpu/op %8s us  client %5s%%  other %5s%%' "$name" "$label" "$f" "$c" "$client" "$other")"
     done
   done
@@ -254,9 +305,14 @@ if [[ ${BENCH_ALLOCS:-1} == 1 ]]; then
     counted=$bin/${t}_counted
     [[ -x $counted ]] || continue
     alloc_servers+=("${names[$i]}")
-    for m in "tp4|tp --conns 4" "pp1|pp --conns 1" "pp16|pp --conns 16" "cr|cr --conns 4"; do
+    alloc_modes=("tp4|tp --conns 4" "pp1|pp --conns 1" "pp16|pp --conns 16" "cr|cr --conns 4")
+    [[ ${kinds[$i]} == tls ]] && alloc_modes=("tls_tp4|tp --conns 4 --tls" "tls_cr|cr --conns 4 --tls")
+    for m in "${alloc_modes[@]}"; do
       IFS='|' read -r label args <<<"$m"
-      start_server "$counted" "BERTH_ALLOC_COUNT_FILE=$tmp/allocs.bin" "${pin_server[@]}"
+      # The server's command line with the counted twin in place of its executable.
+      counted_cmd=$counted
+      [[ ${cmds[$i]} == *" "* ]] && counted_cmd+=" ${cmds[$i]#* }"
+      start_server "$counted_cmd" "BERTH_ALLOC_COUNT_FILE=$tmp/allocs.bin" "${pin_server[@]}"
       # Counts, not rates: 1 s gives thousands of messages (hundreds of connections in cr).
       line=$("${pin_client[@]}" "$bin/loadgen" $args --port "$port" --pid "$spid" --name "${names[$i]}_counted" \
         --duration 1 --warmup "$warmup" --alloc-file "$tmp/allocs.bin" 2>>"$log") || line=""
@@ -273,6 +329,7 @@ declare -A instr=() startup=()
 if ((have_valgrind)) && [[ ${BENCH_CALLGRIND:-1} == 1 ]]; then
   for i in "${!names[@]}"; do
     name=${names[$i]}
+    [[ ${kinds[$i]} == plain ]] || continue
     totals=()
     # Two runs, with cg_warm and cg_warm + cg_rt round trips: the difference leaves out start-up,
     # connection set-up and warm-up (Node's JIT compiles during the first few thousand).
@@ -283,7 +340,7 @@ if ((have_valgrind)) && [[ ${BENCH_CALLGRIND:-1} == 1 ]]; then
         --connect-timeout 300 >>"$log" 2>&1 || say "warning: callgrind run of $name failed"
       sleep 1  # let the server finish with the closed connection before it is stopped
       stop_server
-      totals+=("$(awk '/^totals:/ {print $2}' "$tmp/callgrind.$name.$n" 2>/dev/null)")
+      totals+=("$(awk '/^totals:/ {print $2}' "$tmp/callgrind.$name.$n" 2>/dev/null || true)")
     done
     if [[ -n ${totals[0]} && -n ${totals[1]} ]]; then
       instr[$name]=$(((totals[1] - totals[0]) / cg_rt))
@@ -293,10 +350,48 @@ if ((have_valgrind)) && [[ ${BENCH_CALLGRIND:-1} == 1 ]]; then
   done
 fi
 
+# ---- 3b. callgrind for the TLS servers: instructions per full handshake and per 64 KiB chunk --
+# The same difference of two runs: cr (one loop: connect, handshake, 1 byte, reset) with
+# tls_cg_warm and tls_cg_warm + tls_cg_hs connections, and tp (4 connections) with 200 and
+# 200 + tls_cg_chunks chunks echoed.
+declare -A tls_instr_hs=() tls_instr_chunk=()
+tls_cg_hs=${BENCH_TLS_CG_HS:-200} tls_cg_warm=50 tls_cg_chunks=${BENCH_TLS_CG_CHUNKS:-1000}
+if ((have_valgrind)) && [[ ${BENCH_CALLGRIND:-1} == 1 ]]; then
+  for i in "${!names[@]}"; do
+    name=${names[$i]}
+    [[ ${kinds[$i]} == tls ]] || continue
+    for what in hs chunk; do
+      if [[ $what == hs ]]; then counts=("$tls_cg_warm" "$((tls_cg_warm + tls_cg_hs))") args=(cr --conns 1 --tls) per=$tls_cg_hs
+      else counts=(200 "$((200 + tls_cg_chunks))") args=(tp --conns 4 --tls) per=$tls_cg_chunks; fi
+      totals=()
+      for n in "${counts[@]}"; do
+        start_server "${cmds[$i]}" "" valgrind --tool=callgrind --trace-children=no \
+          "--callgrind-out-file=$tmp/callgrind.$name.$what.$n"
+        "$bin/loadgen" "${args[@]}" --port "$port" --name "$name" --count "$n" --warmup 0 --duration 600 \
+          --connect-timeout 300 >>"$log" 2>&1 || say "warning: callgrind run of $name ($what) failed"
+        sleep 1
+        stop_server
+        totals+=("$(awk '/^totals:/ {print $2}' "$tmp/callgrind.$name.$what.$n" 2>/dev/null || true)")
+      done
+      if [[ -n ${totals[0]} && -n ${totals[1]} ]]; then
+        v=$(((totals[1] - totals[0]) / per))
+        if [[ $what == hs ]]; then tls_instr_hs[$name]=$v; else tls_instr_chunk[$name]=$v; fi
+        say "$(printf '%-16s %10s instructions per %s' "$name" "$v" "$([[ $what == hs ]] && echo handshake || echo '64 KiB chunk')")"
+      fi
+      if [[ -n ${BENCH_KEEP_CALLGRIND:-} ]]; then
+        mkdir -p "$BENCH_KEEP_CALLGRIND" && cp "$tmp"/callgrind."$name.$what".* "$BENCH_KEEP_CALLGRIND"/ 2>/dev/null || true
+      fi
+    done
+  done
+fi
+
 # ---- the report ----------------------------------------------------------------------------
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || a == "-" || b == "-" || b + 0 == 0) print "–"; else printf "%.2f", a / b }'; }
-unit_of() { case $1 in tp*) echo "MB/s" ;; pp*) echo "round trips/s" ;; cr) echo "connections/s" ;; idle) echo "bytes/connection" ;; esac; }
+unit_of() { case $1 in tp* | tls_tp*) echo "MB/s" ;; pp*) echo "round trips/s" ;; cr | tls_cr) echo "connections/s" ;; idle) echo "bytes/connection" ;; esac; }
 has() { [[ " ${names[*]} " == *" $1 "* ]]; }
+is_tls() { local i; for i in "${!names[@]}"; do [[ ${names[$i]} == "$1" ]] && { [[ ${kinds[$i]} == tls ]]; return; }; done; return 1; }
+plain_names=()
+for i in "${!names[@]}"; do [[ ${kinds[$i]} == plain ]] && plain_names+=("${names[$i]}"); done
 
 mkdir -p "$(dirname "$out")"
 {
@@ -340,7 +435,7 @@ mkdir -p "$(dirname "$out")"
       echo "| $name | ${instr[$name]} | $(ratio "${instr[$name]}" "${instr[asio]:-}") | $(ratio "${instr[$name]}" "${instr[node]:-}") | ${startup[$name]} |"
     done
   fi
-  if ((${#alloc_servers[@]})); then
+  if ((${#alloc_servers[@]})) && ((${#plain_names[@]})); then
     echo
     echo "## Heap allocations per message (servers linked with alloc_counter)"
     echo
@@ -349,8 +444,70 @@ mkdir -p "$(dirname "$out")"
     echo "| server | pp1 (per round trip) | pp16 (per round trip) | tp4 (per 64 KiB) | cr (per connection) |"
     echo "|---|---:|---:|---:|---:|"
     for name in "${alloc_servers[@]}"; do
+      is_tls "$name" && continue
       echo "| $name | ${allocs[$name,pp1]:-–} | ${allocs[$name,pp16]:-–} | ${allocs[$name,tp4]:-–} | ${allocs[$name,cr]:-–} |"
     done
+  fi
+  if ((${#TLS_MODES[@]})) && [[ " ${kinds[*]} " == *" tls "* ]]; then
+    echo
+    echo "## TLS"
+    echo
+    echo "The TLS echo servers (asio_tls: raw asio::ssl; node_tls: Node's tls.createServer with pipe; berth_tls_event:"
+    echo "tls::createServer, 'data' written back; berth_tls_coro: tls::Stream read_some/write), all loading the same"
+    echo "self-signed EC P-256 certificate and key made with openssl for this run. The client is the load generator's"
+    echo "--tls mode, the same for every server: one thread, asio::ssl over OpenSSL $(openssl version 2>/dev/null | awk '{print $2}'),"
+    echo "no certificate verification, no session resumption (every handshake is a full one). Negotiated: ${tls_params:-?}."
+    echo "tls_tp4 = MB/s echoed over 4 connections streaming 64 KiB chunks; tls_cr = connections per second over 4 loops,"
+    echo "each connect, full handshake, 1 byte echoed, reset. Server CPU/op per 64 KiB chunk or per connection."
+    echo "Tickets/conn: the session tickets each server sent per connection (counted by the client, never used)."
+    echo "× asio_tls and × node_tls divide by that peer's figure in this run; marks as above."
+    echo
+    for m in "${TLS_MODES[@]}"; do
+      IFS='|' read -r label _ <<<"$m"
+      label=$(trim "$label")
+      o=$(median "${others[$label]:-}")
+      echo "Other load during $label: median $o % of a core$(awk -v o="$o" 'BEGIN { if (o + 0 >= 50) printf " (noisy)" }')."
+    done
+    echo
+    echo "| mode | server | figure | unit | × asio_tls | × node_tls | server CPU µs/op | CPU × asio_tls | CPU × node_tls | tickets/conn |"
+    echo "|---|---|---:|---|---:|---:|---:|---:|---:|---:|"
+    for m in "${TLS_MODES[@]}"; do
+      IFS='|' read -r label _ <<<"$m"
+      label=$(trim "$label")
+      for name in "${names[@]}"; do
+        [[ -n ${fig[$name,$label]:-} ]] || continue
+        f=${fig[$name,$label]} c=${cpu[$name,$label]}
+        echo "| $label | $name | $f${mark[$name,$label]} | $(unit_of "$label") | $(ratio "$f" "${fig[asio_tls,$label]:-}") | $(ratio "$f" "${fig[node_tls,$label]:-}") | $c | $(ratio "$c" "${cpu[asio_tls,$label]:-}") | $(ratio "$c" "${cpu[node_tls,$label]:-}") | ${tickets[$name,$label]:-–} |"
+      done
+    done
+    if ((${#tls_instr_hs[@]} + ${#tls_instr_chunk[@]})); then
+      echo
+      echo "Instructions (callgrind, server process only; lower is better): per full handshake = (I($((tls_cg_warm + tls_cg_hs))) − I($tls_cg_warm))"
+      echo "/ $tls_cg_hs over one cr loop (the connection's whole life: accept, handshake, tickets, 1 byte, reset);"
+      echo "per 64 KiB chunk = (I($((200 + tls_cg_chunks))) − I(200)) / $tls_cg_chunks over tp with 4 connections."
+      echo
+      echo "| server | instructions / handshake | × asio_tls | × node_tls | instructions / 64 KiB chunk | × asio_tls | × node_tls |"
+      echo "|---|---:|---:|---:|---:|---:|---:|"
+      for name in "${names[@]}"; do
+        is_tls "$name" || continue
+        h=${tls_instr_hs[$name]:-} k=${tls_instr_chunk[$name]:-}
+        [[ -n $h$k ]] || continue
+        echo "| $name | ${h:-–} | $(ratio "$h" "${tls_instr_hs[asio_tls]:-}") | $(ratio "$h" "${tls_instr_hs[node_tls]:-}") | ${k:-–} | $(ratio "$k" "${tls_instr_chunk[asio_tls]:-}") | $(ratio "$k" "${tls_instr_chunk[node_tls]:-}") |"
+      done
+    fi
+    tls_alloc=0
+    for name in "${alloc_servers[@]}"; do is_tls "$name" && tls_alloc=1; done
+    if ((tls_alloc)); then
+      echo
+      echo "Heap allocations (servers linked with alloc_counter), after the warm-up:"
+      echo
+      echo "| server | tls_tp4 (per 64 KiB) | tls_cr (per connection) |"
+      echo "|---|---:|---:|"
+      for name in "${alloc_servers[@]}"; do
+        is_tls "$name" || continue
+        echo "| $name | ${allocs[$name,tls_tp4]:-–} | ${allocs[$name,tls_cr]:-–} |"
+      done
+    fi
   fi
   echo
   echo "## Raw load generator lines"
@@ -364,7 +521,7 @@ mkdir -p "$(dirname "$out")"
 if ((have_gnuplot)) && has asio; then
   chart_rows() {  # $1: figures | cpu
     printf 'metric'
-    for name in "${names[@]}"; do printf '\t%s' "$name"; done
+    for name in "${plain_names[@]}"; do printf '\t%s' "$name"; done
     printf '\n'
     for m in "${MODES[@]}" "instr|"; do
       IFS='|' read -r label _ <<<"$m"
@@ -376,7 +533,7 @@ if ((have_gnuplot)) && has asio; then
         */instr) printf 'instr/RT' ;;
         *) printf '%s' "$label" ;;
       esac
-      for name in "${names[@]}"; do
+      for name in "${plain_names[@]}"; do
         if [[ $1 == cpu ]]; then
           v=$(ratio "${cpu[asio,$label]:-}" "${cpu[$name,$label]:-}")
         else
@@ -394,7 +551,7 @@ if ((have_gnuplot)) && has asio; then
   }
   chart_rows figures >"$tmp/figures.dat"
   chart_rows cpu >"$tmp/cpu.dat"
-  if gnuplot -c "$here/plot.gp" "$tmp/figures.dat" "$tmp/cpu.dat" "$png" "${#names[@]}" >>"$log" 2>&1; then
+  if gnuplot -c "$here/plot.gp" "$tmp/figures.dat" "$tmp/cpu.dat" "$png" "${#plain_names[@]}" >>"$log" 2>&1; then
     say "== chart: $png"
   else
     say "warning: gnuplot failed; no chart"
