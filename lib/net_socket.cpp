@@ -1143,7 +1143,7 @@ void Socket::destroy_impl(std::optional<Error> error, bool reset) {
   // kernel was taking completes without error when the handle closes (Node's
   // onWriteComplete on a destroyed stream), the writes behind it fail then; with no
   // write at the kernel the queued ones fail on the next tick, before 'error'.
-  std::deque<PendingWrite> failed = std::move(pending_), in_kernel;
+  berth::detail::Fifo<PendingWrite> failed = std::move(pending_), in_kernel;
   pending_.clear();
   if (connecting_writes_listener_) {
     connecting_failed_ = std::move(failed);
@@ -1202,7 +1202,7 @@ void Socket::destroy_impl(std::optional<Error> error, bool reset) {
   else loop_->nextTick(std::move(emit_close));
 }
 
-void Socket::finish_close(std::deque<PendingWrite> in_kernel, std::deque<PendingWrite> failed, const Error& write_error,
+void Socket::finish_close(berth::detail::Fifo<PendingWrite> in_kernel, berth::detail::Fifo<PendingWrite> failed, const Error& write_error,
                           bool had_error) {
   for (auto& w : in_kernel)
     if (w.callback) w.callback(Error{});
@@ -1231,7 +1231,7 @@ void Socket::touch() noexcept {
 }
 
 void Socket::arm_timer() {
-  if (!timer_) timer_.emplace(berth::detail::callback_executor(*loop_));
+  if (!timer_) timer_ = std::make_unique<asio::steady_timer>(berth::detail::callback_executor(*loop_));
   timer_armed_ = true;
   timer_->expires_at(last_activity_ + *timeout_);
   std::weak_ptr<Socket> weak = weak_from_this();

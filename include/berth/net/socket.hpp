@@ -9,7 +9,6 @@
 #include <concepts>
 #include <type_traits>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -25,6 +24,7 @@
 #include "berth/connect.hpp"
 #include "berth/encoding.hpp"
 #include "berth/error.hpp"
+#include "berth/detail/fifo.hpp"
 #include "berth/detail/live_link.hpp"
 #include "berth/event_emitter.hpp"
 #include "berth/loop.hpp"
@@ -529,7 +529,7 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   void maybe_finish();
   void maybe_destroy_after_both_ends();
   void destroy_impl(std::optional<Error> error, bool reset);
-  void finish_close(std::deque<PendingWrite> in_kernel, std::deque<PendingWrite> failed, const Error& write_error,
+  void finish_close(berth::detail::Fifo<PendingWrite> in_kernel, berth::detail::Fifo<PendingWrite> failed, const Error& write_error,
                     bool had_error);
   void touch() noexcept;
   void arm_timer();
@@ -604,7 +604,7 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   std::size_t inflight_done_ = 0;       // of inflight_, what the kernel took so far
   std::uint64_t progress_mark_ = 0;     // sent_ + inflight_done_ when the timer last looked
   std::uint64_t queued_total_ = 0;      // bytes ever queued (sent_ + unsent)
-  std::deque<PendingWrite> pending_;
+  berth::detail::Fifo<PendingWrite> pending_;
   std::size_t queued_length_ = 0;       // writableLength
   bool pumping_ = false;
   bool batch_in_kernel_ = false;        // the pump's write of inflight_ is pending
@@ -617,7 +617,7 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   // Writes made while connecting fail in a 'close' listener, at the place Node's
   // own listener would be (registered by the first write handed on while connecting).
   std::optional<ListenerId> connecting_writes_listener_;
-  std::deque<PendingWrite> connecting_failed_;
+  berth::detail::Fifo<PendingWrite> connecting_failed_;
   // Options set before the connection existed, applied when it does (as Node).
   bool no_delay_ = false;
   bool keep_alive_ = false;
@@ -633,7 +633,7 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   // Idle timeout.
   std::optional<std::chrono::milliseconds> timeout_;
   std::chrono::steady_clock::time_point last_activity_{};
-  std::optional<asio::steady_timer> timer_;
+  std::unique_ptr<asio::steady_timer> timer_;  // made by the first setTimeout: most sockets have none
   bool timer_armed_ = false;
   bool timeout_fired_ = false;
   std::optional<ListenerId> timeout_listener_;
