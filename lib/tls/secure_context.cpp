@@ -1,5 +1,6 @@
 #include "berth/tls/secure_context.hpp"
 
+#include <cstdlib>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
@@ -66,6 +67,24 @@ int select_alpn(SSL*, const unsigned char** out, unsigned char* outlen, const un
   return SSL_TLSEXT_ERR_OK;
 }
 
+// The system's trusted CAs, loaded once per process and shared by every context made
+// without `ca`, as Node keeps one root store. From the bundle file (SSL_CERT_FILE, else
+// OpenSSL's default): SSL_CTX_set_default_verify_paths would also add the hashed
+// directory lookup, which lists /etc/ssl/certs each time a chain is built — on every
+// handshake of a server whose certificate comes without its chain — and parse the bundle
+// again for every context. The directory is the fallback where there is no bundle.
+X509_STORE* system_root_store() {
+  static X509_STORE* const store = [] {
+    X509_STORE* roots = X509_STORE_new();
+    const char* file = std::getenv(X509_get_default_cert_file_env());
+    if (!file || !*file) file = X509_get_default_cert_file();
+    if (X509_STORE_load_file(roots, file) != 1) X509_STORE_set_default_paths(roots);
+    ERR_clear_error();
+    return roots;
+  }();
+  return store;
+}
+
 void configure(detail::SecureContextState& state, const SecureContextOptions& options, Error& error) {
   SSL_CTX* ctx = state.context.native_handle();
   ERR_clear_error();
@@ -88,7 +107,7 @@ void configure(detail::SecureContextState& state, const SecureContextOptions& op
 
   // ca: every certificate each string holds; text that holds none is ignored, as in Node.
   if (options.ca.empty()) {
-    SSL_CTX_set_default_verify_paths(ctx);
+    SSL_CTX_set1_cert_store(ctx, system_root_store());
   } else {
     X509_STORE* store = SSL_CTX_get_cert_store(ctx);
     for (const std::string& text : options.ca) {
