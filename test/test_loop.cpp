@@ -9,6 +9,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -214,4 +215,43 @@ TEST_CASE("nextTick takes move-only callables, small ones inline and large ones 
   }
   CHECK(live == 0);
   CHECK(order.size() == 3);
+}
+
+// node v20 (setTimeout callback queueing both kinds; a second timer due at once):
+// cb, t1, m1, m2, m3, t2, next — every tick, then every microtask (those queued by
+// microtasks too), then the ticks those queued, all before the next callback.
+TEST_CASE("queueMicrotask runs after the nextTick queue, before the next callback, as Node's", "[loop]") {
+  berth::Loop loop;
+  std::vector<std::string> order;
+  auto log = [&order](std::string s) { order.push_back(std::move(s)); };
+  berth::setTimeout([&] {
+    loop.queueMicrotask([&] {
+      log("m1");
+      loop.queueMicrotask([&] { log("m3"); });
+    });
+    loop.nextTick([&] { log("t1"); });
+    loop.queueMicrotask([&] {
+      log("m2");
+      loop.nextTick([&] { log("t2"); });
+    });
+    log("cb");
+  }, 1ms, loop);
+  berth::setTimeout([&] { log("next"); }, 1ms, loop);
+  loop.run();
+  CHECK(order == std::vector<std::string>{"cb", "t1", "m1", "m2", "m3", "t2", "next"});
+}
+
+// A coroutine's code runs outside the loop's callbacks (on the io_context's own
+// executor): the ticks it queues still run before berth's next callback.
+TEST_CASE("ticks queued by a coroutine on get_executor() run before the next callback", "[loop]") {
+  berth::Loop loop;
+  std::vector<std::string> order;
+  asio::co_spawn(loop.get_executor(), [&]() -> asio::awaitable<void> {
+    loop.nextTick([&] { order.push_back("tick"); });
+    order.push_back("coroutine");
+    co_return;
+  }, asio::detached);
+  berth::setTimeout([&] { order.push_back("timer"); }, 0ms, loop);
+  loop.run();
+  CHECK(order == std::vector<std::string>{"coroutine", "tick", "timer"});
 }
