@@ -1,4 +1,7 @@
 #include <algorithm>
+#include <asio/co_spawn.hpp>
+#include <asio/experimental/awaitable_operators.hpp>
+#include <asio/this_coro.hpp>
 #include <catch2/catch.hpp>
 #include <map>
 #include <memory>
@@ -8,7 +11,9 @@
 #include "berth/net.hpp"
 #include "berth/timer.hpp"
 #include "berth/tls.hpp"
+#include "berth/acceptor.hpp"
 #include "net_support.hpp"
+#include "support.hpp"
 #include "tls_event_support.hpp"
 
 // 'keylog' (tls::Server and the client TLSSocket), the server's SNICallback, tls::connect
@@ -496,4 +501,67 @@ TEST_CASE("connect() on a destroyed TLSSocket: 'connect' and 'ready' as in Node,
                              "C.close false", "destroyed true", "C.connect", "C.connect-callback", "C.ready",
                              "C.error ERR_INVALID_STATE", "C.close true"});
   CHECK(message == "Invalid state: a TLSSocket cannot connect again once destroyed");
+}
+
+// ---- the coroutine core: tls::Stream ---------------------------------------------
+
+TEST_CASE("tls::Stream: set_keylog on both ends, and a server SNICallback answered later from a timer",
+          "[tls][tls_api][sni][keylog]") {
+  // The event tests' expectations (probe7 keylog13, sniAsync) on the coroutine layer.
+  using namespace asio::experimental::awaitable_operators;
+  std::vector<std::string> server_labels, client_labels, seen;
+  berth::test::run_coro([&]() -> asio::awaitable<void> {
+    auto ex = co_await asio::this_coro::executor;
+    Acceptor acceptor(ex);
+    berth::ListenOptions listen;
+    listen.host = "127.0.0.1";
+    acceptor.listen(listen);
+    berth::ConnectOptions connect;
+    connect.host = "127.0.0.1";
+    connect.port = acceptor.address()->port;
+    tls::SecureContextOptions server_options;
+    server_options.key = certs().server.key;
+    server_options.cert = certs().server.cert;
+    tls::SecureContext server_ctx(server_options);
+    tls::SecureContextOptions client_options;
+    client_options.ca = {certs().ca.cert};
+    tls::SecureContext client_ctx(client_options);
+    asio::steady_timer timer(ex);
+    std::optional<tls::Stream> server, client;
+    Error server_error, client_error;
+    auto server_side = [&]() -> asio::awaitable<void> {
+      berth::Stream raw = co_await acceptor.accept();
+      server.emplace(std::move(raw), server_ctx);
+      server->set_keylog([&](BufferView line) { server_labels.push_back(parse_keylog(line).label); });
+      tls::HandshakeOptions handshake;
+      handshake.SNICallback = [&](const std::string& name, tls::SNIDone done) {
+        seen.push_back("SNICallback " + name);
+        timer.expires_after(50ms);
+        timer.async_wait([&, done](const std::error_code&) {
+          seen.push_back("answer");
+          done(Error{}, wrong_host_context());
+        });
+      };
+      co_await server->handshake(tls::server, handshake, server_error);
+    };
+    auto client_side = [&]() -> asio::awaitable<void> {
+      berth::Stream raw = co_await berth::connect(connect);
+      client.emplace(std::move(raw), client_ctx);
+      client->set_keylog([&](BufferView line) { client_labels.push_back(parse_keylog(line).label); });
+      tls::HandshakeOptions handshake;
+      handshake.servername = "wrong.example";
+      co_await client->handshake(tls::client, handshake, client_error);
+    };
+    co_await (server_side() && client_side());
+    CHECK_FALSE(server_error);
+    CHECK_FALSE(client_error);
+    if (client) seen.push_back("client CN " + client->getPeerCertificate().subject["CN"]);
+    if (server) seen.push_back("server servername " + server->servername());
+  });
+  CHECK(seen == Lines{"SNICallback wrong.example", "answer", "client CN wrong.example",
+                      "server servername wrong.example"});
+  CHECK(server_labels == Lines{"SERVER_HANDSHAKE_TRAFFIC_SECRET", "CLIENT_HANDSHAKE_TRAFFIC_SECRET", "EXPORTER_SECRET",
+                               "SERVER_TRAFFIC_SECRET_0", "CLIENT_TRAFFIC_SECRET_0"});
+  CHECK(client_labels == Lines{"SERVER_HANDSHAKE_TRAFFIC_SECRET", "EXPORTER_SECRET", "SERVER_TRAFFIC_SECRET_0",
+                               "CLIENT_HANDSHAKE_TRAFFIC_SECRET", "CLIENT_TRAFFIC_SECRET_0"});
 }

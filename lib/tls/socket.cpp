@@ -100,13 +100,16 @@ void TLSSocket::install_keylog() {
 
 // ---- tls.connect({socket}) -----------------------------------------------
 
-TLSSocketPtr TLSSocket::wrap(net::SocketPtr parent, SecureContext context, HandshakeOptions handshake, Loop& loop) {
-  net::SocketOptions options;
+TLSSocketPtr TLSSocket::wrap(net::SocketPtr parent, net::SocketOptions options, SecureContext context,
+                             HandshakeOptions handshake, Loop& loop) {
   options.allowHalfOpen = parent->allowHalfOpen();  // Node takes the wrapped socket's
+  options.onread.reset();                           // and no onread (Node: null with a socket)
+  options.fd.reset();
   auto socket = std::make_shared<TLSSocket>(PrivateTag{}, loop, std::move(options), std::move(context), Role::client,
                                             std::move(handshake));
   socket->live_.link(loop.context(), socket);
-  socket->adopt(parent);
+  socket->watch_signal();
+  if (!socket->destroyed()) socket->adopt(parent);
   return socket;
 }
 
@@ -340,12 +343,6 @@ TLSSocketPtr connect(ConnectionOptions options, std::function<void()> callback) 
   handshake.session = options.session;
   handshake.rejectUnauthorized = options.rejectUnauthorized;
   handshake.checkServerIdentity = options.checkServerIdentity;
-  if (options.socket) {
-    handshake.host = options.host;  // Node: servername, else host, else "localhost"
-    auto socket = TLSSocket::wrap(options.socket, std::move(context), std::move(handshake), options.socket->loop());
-    if (callback) socket->once(events::secureConnect, std::move(callback));
-    return socket;
-  }
   net::SocketOptions socket_options;
   socket_options.fd = options.fd;
   socket_options.allowHalfOpen = options.allowHalfOpen;
@@ -354,6 +351,13 @@ TLSSocketPtr connect(ConnectionOptions options, std::function<void()> callback) 
   socket_options.signal = options.signal;
   socket_options.onread = options.onread;
   socket_options.highWaterMark = options.highWaterMark;
+  if (options.socket) {
+    handshake.host = options.host;  // Node: servername, else host, else "localhost"
+    auto socket = TLSSocket::wrap(options.socket, std::move(socket_options), std::move(context), std::move(handshake),
+                                  options.socket->loop());
+    if (callback) socket->once(events::secureConnect, std::move(callback));
+    return socket;
+  }
   if (socket_options.fd)
     throw Error("ERR_INVALID_ARG_VALUE", "tls::connect does not take `fd`: connect a net::Socket first",
                 ErrorKind::TypeError);

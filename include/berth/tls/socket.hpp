@@ -133,8 +133,8 @@ class TLSSocket : public net::Socket, private berth::detail::Transport {
                                     Loop& loop = Loop::current());
   /// For tls::connect with `socket`: a client socket over `parent`'s connection (taken
   /// now, or at its 'connect').
-  static TLSSocketPtr wrap(net::SocketPtr parent, SecureContext context, HandshakeOptions handshake,
-                           Loop& loop = Loop::current());
+  static TLSSocketPtr wrap(net::SocketPtr parent, net::SocketOptions options, SecureContext context,
+                           HandshakeOptions handshake, Loop& loop = Loop::current());
   /// For tls::Server: wraps an accepted stream and starts the server handshake.
   static TLSSocketPtr accept(berth::Stream stream, std::shared_ptr<Server> server, const net::SocketOptions& options,
                              SecureContext context, std::chrono::milliseconds handshakeTimeout, Loop& loop);

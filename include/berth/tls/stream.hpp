@@ -33,7 +33,9 @@ inline constexpr Role server = Role::server;
 /// against (Node's SNI context use: only those are taken from it). Call it once; a
 /// second call while the handshake waits fails it with ERR_MULTIPLE_CALLBACK ("Callback
 /// called multiple times"), as Node; a call after the handshake ended is ignored (Node
-/// would destroy the socket). Safe to call after the stream is gone (it does nothing then).
+/// would destroy the socket). Safe to call after the stream is gone (it does nothing then);
+/// call it on the stream's loop thread, and do not keep it past the loop's end (it holds a
+/// timer of that loop).
 using SNIDone = std::function<void(const Error& error, std::optional<SecureContext> context)>;
 /// Node's SNICallback(servername, cb): called during a server handshake with the name the
 /// client sent in its SNI extension (not called when it sent none, as Node); `done` may be
