@@ -140,9 +140,8 @@ void TLSSocket::adopt(const net::SocketPtr& parent) {
     auto s = weak.lock();
     auto p = weak_parent.lock();
     if (!s || !p || s->destroyed_) return;
-    s->take_parent_stream(p);
+    s->take_parent_stream(p);  // connecting_ turns false there, once the stream is ours
     if (s->destroyed_) return;
-    s->connecting_ = false;
     berth::detail::fire(*s, s->loop_->context(), events::connect);
   });
 }

@@ -170,6 +170,9 @@ int sni_cert_callback(SSL* ssl, void* arg) {
   } catch (const std::exception& e) {
     if (!wait.error) wait.error = Error("ERR_TLS_SNI_CALLBACK_THREW", e.what());
     ++wait.answers;
+  } catch (...) {  // nothing may cross OpenSSL's C frames
+    if (!wait.error) wait.error = Error("ERR_TLS_SNI_CALLBACK_THREW", "SNICallback threw");
+    ++wait.answers;
   }
   if (wait.answers == 0 || wait.error) return -1;
   if (wait.context) wait.error = use_sni_context(ssl, *wait.context);

@@ -41,8 +41,8 @@ using SNIDone = std::function<void(const Error& error, std::optional<SecureConte
 /// client sent in its SNI extension (not called when it sent none, as Node); `done` may be
 /// called at once or later (from a timer, after a lookup...): the handshake waits for it.
 /// A berth::Error thrown by it fails the handshake as `done(error)` would; any other
-/// std::exception as ERR_TLS_SNI_CALLBACK_THREW with its what() (JavaScript's thrown
-/// errors have no such split).
+/// exception as ERR_TLS_SNI_CALLBACK_THREW (with its what() for a std::exception; a
+/// JavaScript error needs no such code).
 using SNICallbackFunction = std::function<void(const std::string& servername, SNIDone done)>;
 
 /// Per-connection options of a handshake (Node's tls.connect options that are not
