@@ -2,6 +2,7 @@
 // What a SecureContext shares between its copies and the streams made from it.
 
 #include <asio/ssl/context.hpp>
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,9 @@ struct SecureContextState {
   bool rejectUnauthorized = true;
   std::vector<std::string> alpn;  // names, in preference order
   std::string alpn_wire;          // the same, length-prefixed (ALPN's wire format)
+  // OpenSSL's keylog callback is installed on the SSL_CTX by the first stream that
+  // wants key log lines (tls::Stream::set_keylog), as Node's enableKeylogCallback.
+  std::atomic<bool> keylog_installed{false};
 };
 
 }  // namespace berth::tls::detail

@@ -12,7 +12,8 @@ SecureContext server_context(const ServerOptions& options) {
 Server::Server(TlsTag, Loop& loop, ServerOptions options, SecureContext context)
     : net::Server(net::Server::PrivateTag{}, loop, static_cast<const net::ServerOptions&>(options)),
       context_(std::move(context)),
-      handshake_timeout_(options.handshakeTimeout) {}
+      handshake_timeout_(options.handshakeTimeout),
+      sni_callback_(std::move(options.SNICallback)) {}
 
 std::shared_ptr<Server> Server::create(ServerOptions options, SecureConnectionListener listener, Loop& loop) {
   SecureContext context = server_context(options);

@@ -37,9 +37,13 @@ TLSSocketPtr TLSSocket::create_client(net::SocketOptions options, SecureContext 
 
 TLSSocketPtr TLSSocket::accept(berth::Stream stream, std::shared_ptr<Server> server, const net::SocketOptions& options,
                                SecureContext context, std::chrono::milliseconds handshakeTimeout, Loop& loop) {
+  HandshakeOptions handshake;
+  if (server) handshake.SNICallback = server->SNICallback();
   auto socket =
-      std::make_shared<TLSSocket>(PrivateTag{}, loop, options, std::move(context), Role::server, HandshakeOptions{});
+      std::make_shared<TLSSocket>(PrivateTag{}, loop, options, std::move(context), Role::server, std::move(handshake));
   socket->live_.link(loop.context(), socket);
+  // Node's tlsConnectionListener: the server's 'keylog' listeners are counted now.
+  socket->keylog_to_server_ = server && server->listenerCount(events::serverKeylog) > 0;
   socket->take_accepted(std::move(stream), std::move(server), options);
   if (handshakeTimeout.count() > 0) {
     // Node arms the socket's idle timeout; berth keeps a timer of its own, so that the
@@ -60,10 +64,124 @@ Server* TLSSocket::tls_server() const noexcept { return static_cast<Server*>(ser
 
 // ---- the transport -------------------------------------------------------
 
+// A TLSSocket is good for one connection: its TLS session cannot move to another.
+// Node's socket.connect() on a destroyed TLSSocket makes a plain TCP connection and
+// never starts a handshake ('connect' and 'ready', then nothing); berth fails it
+// clearly instead: 'connect' and 'ready', then 'error' ERR_INVALID_STATE and 'close'.
+namespace {
+Error reconnect_error() {
+  return Error("ERR_INVALID_STATE", "Invalid state: a TLSSocket cannot connect again once destroyed");
+}
+}  // namespace
+
 void TLSSocket::transport_connected() {
+  if (stale()) {
+    ready_ = false;
+    destroy_impl(reconnect_error(), false);
+    return;
+  }
   if (tls_ || !stream_) return;
   tls_.emplace(*stream_, context_, borrow);
+  tls_generation_ = connect_generation_;
+  install_keylog();
   berth::detail::spawn(berth::detail::callback_executor(*loop_), run_handshake(self()));
+}
+
+// Node enables its keylog callback when a 'keylog' listener is added; berth looks when
+// the handshake starts (a server's own listeners were counted at the connection).
+void TLSSocket::install_keylog() {
+  if (!keylog_to_server_ && listenerCount(events::keylog) == 0) return;
+  tls_->set_keylog([this](BufferView line) {
+    auto keep = self();  // a listener may destroy the socket
+    if (keylog_to_server_) {
+      if (Server* server = tls_server()) berth::detail::fire(*server, loop_->context(), events::serverKeylog, line, keep);
+    }
+    berth::detail::fire(*this, loop_->context(), events::keylog, line);
+  });
+}
+
+// ---- tls.connect({socket}) -----------------------------------------------
+
+TLSSocketPtr TLSSocket::wrap(net::SocketPtr parent, net::SocketOptions options, SecureContext context,
+                             HandshakeOptions handshake, Loop& loop) {
+  options.allowHalfOpen = parent->allowHalfOpen();  // Node takes the wrapped socket's
+  options.onread.reset();                           // and no onread (Node: null with a socket)
+  options.fd.reset();
+  auto socket = std::make_shared<TLSSocket>(PrivateTag{}, loop, std::move(options), std::move(context), Role::client,
+                                            std::move(handshake));
+  socket->live_.link(loop.context(), socket);
+  socket->watch_signal();
+  if (!socket->destroyed()) socket->adopt(parent);
+  return socket;
+}
+
+void TLSSocket::adopt(const net::SocketPtr& parent) {
+  std::weak_ptr<TLSSocket> weak = self();
+  std::weak_ptr<net::Socket> weak_parent = parent;
+  // One connection under both: either closing closes the other (Node's
+  // wrap.on('close', () => this.destroy()), and the shared handle).
+  parent->on(net::events::close, [weak](bool) {
+    if (auto s = weak.lock()) s->destroy();
+  });
+  on(net::events::close, [weak_parent](bool) {
+    if (auto p = weak_parent.lock()) p->destroy();
+  });
+  if (parent->destroyed()) {
+    destroy(Error("ERR_SOCKET_CLOSED", "Socket is closed"));
+    return;
+  }
+  had_handle_ = true;
+  live_.hold(self());  // until 'close', as any socket with a connection under way
+  if (parent->stream_ && !parent->connecting_) {
+    take_parent_stream(parent);
+    return;
+  }
+  // Connecting (or to be connected later): Node's socket.once('connect') in _init.
+  connecting_ = true;
+  parent->once(net::events::connect, [weak, weak_parent] {
+    auto s = weak.lock();
+    auto p = weak_parent.lock();
+    if (!s || !p || s->destroyed_) return;
+    s->take_parent_stream(p);  // connecting_ turns false there, once the stream is ours
+    if (s->destroyed_) return;
+    berth::detail::fire(*s, s->loop_->context(), events::connect);
+  });
+}
+
+void TLSSocket::take_parent_stream(const net::SocketPtr& parent) {
+  if (parent->pumping_ || !parent->out_.empty() || parent->queued_length_ > 0) {
+    // Node's wrapHasActiveWriteFromPrevOwner: TLS starts once the writes queued on the
+    // wrapped socket are out (an empty write's callback says when).
+    std::weak_ptr<TLSSocket> weak = self();
+    std::weak_ptr<net::Socket> weak_parent = parent;
+    parent->write(std::string_view(), [weak, weak_parent](const Error& error) {
+      auto s = weak.lock();
+      if (!s || s->destroyed_) return;
+      auto p = weak_parent.lock();
+      if (error || !p || !p->stream_) {
+        s->destroy(error ? error : Error("ERR_SOCKET_CLOSED", "Socket is closed"));
+        return;
+      }
+      s->take_parent_stream(p);
+    });
+    return;
+  }
+  // The wrapped socket stops reading: its readiness wait is cancelled and, finding a
+  // newer generation, reads nothing.
+  parent->reading_ = false;
+  parent->read_armed_ = false;
+  ++parent->read_generation_;
+  parent->read_wanted_ = false;
+  std::error_code ignored;
+  parent->stream_->set_reading(false);
+  parent->stream_->socket().cancel(ignored);
+  berth::Stream stream = std::move(*parent->stream_);
+  parent->stream_.reset();
+  attach(std::move(stream));
+  connecting_ = false;
+  transport_connected();
+  if (destroyed_) return;
+  if (options_.readable && (flowing_ != false || read_wanted_)) start_reading();
 }
 
 asio::awaitable<void> TLSSocket::run_handshake(std::shared_ptr<TLSSocket> self) {  // self: alive until done
@@ -122,7 +240,7 @@ void TLSSocket::on_handshake_timeout() {
 }
 
 void TLSSocket::transport_arm_read() {
-  if (!ready_ || read_armed_ || !stream_ || destroyed_) return;
+  if (!ready_ || read_armed_ || !stream_ || destroyed_ || stale()) return;
   read_armed_ = true;
   berth::detail::spawn(berth::detail::callback_executor(*loop_), read_loop(self(), read_generation_));
 }
@@ -174,10 +292,21 @@ void TLSSocket::maybe_emit_session() {
 }
 
 asio::awaitable<std::size_t> TLSSocket::transport_write(asio::const_buffer buffer, Error& error) {
+  if (stale()) {
+    // A write from a 'connect' listener of a reconnected TLSSocket (see transport_connected).
+    error = reconnect_error();
+    co_return 0;
+  }
   co_return co_await tls_->write(buffer, error);  // the write pump holds the socket
 }
 
-void TLSSocket::transport_shutdown() { berth::detail::spawn(berth::detail::callback_executor(*loop_), run_shutdown(self())); }
+void TLSSocket::transport_shutdown() {
+  if (stale()) {
+    destroy_impl(reconnect_error(), false);
+    return;
+  }
+  berth::detail::spawn(berth::detail::callback_executor(*loop_), run_shutdown(self()));
+}
 
 asio::awaitable<void> TLSSocket::run_shutdown(std::shared_ptr<TLSSocket> self) {  // self: alive until done
   Error error;
@@ -219,6 +348,10 @@ bool TLSSocket::isSessionReused() const noexcept { return tls_ && tls_->isSessio
 // ---- tls.connect ---------------------------------------------------------
 
 TLSSocketPtr connect(ConnectionOptions options, std::function<void()> callback) {
+  if (options.socket && std::dynamic_pointer_cast<TLSSocket>(options.socket))
+    throw Error("ERR_INVALID_ARG_VALUE",
+                "The property 'options.socket' is invalid: berth does not wrap a TLSSocket in another",
+                ErrorKind::TypeError);
   SecureContext context = options.secureContext ? *options.secureContext
                                                 : SecureContext(static_cast<const SecureContextOptions&>(options));
   HandshakeOptions handshake;
@@ -235,6 +368,13 @@ TLSSocketPtr connect(ConnectionOptions options, std::function<void()> callback) 
   socket_options.signal = options.signal;
   socket_options.onread = options.onread;
   socket_options.highWaterMark = options.highWaterMark;
+  if (options.socket) {
+    handshake.host = options.host;  // Node: servername, else host, else "localhost"
+    auto socket = TLSSocket::wrap(options.socket, std::move(socket_options), std::move(context), std::move(handshake),
+                                  options.socket->loop());
+    if (callback) socket->once(events::secureConnect, std::move(callback));
+    return socket;
+  }
   if (socket_options.fd)
     throw Error("ERR_INVALID_ARG_VALUE", "tls::connect does not take `fd`: connect a net::Socket first",
                 ErrorKind::TypeError);

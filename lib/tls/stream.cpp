@@ -1,10 +1,13 @@
 #include "berth/tls/stream.hpp"
 
 #include <asio/redirect_error.hpp>
+#include <asio/steady_timer.hpp>
+#include <cstring>
 #include <asio/ssl/error.hpp>
 #include <asio/ssl/stream.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
@@ -16,11 +19,31 @@
 namespace berth::tls {
 namespace detail {
 
+// An SNICallback's answer, shared with the `done` it was given (which may outlive the
+// stream). The handshake waits on `timer` (never expiring) until `done` cancels it.
+struct SniWait {
+  explicit SniWait(const asio::any_io_executor& executor)
+      : timer(executor, asio::steady_timer::time_point::max()) {}
+  enum class Phase { ask, waiting, done } phase = Phase::ask;
+  asio::steady_timer timer;
+  int answers = 0;
+  Error error;
+  std::optional<SecureContext> context;
+};
+
+int ex_data_index();
+
 struct TlsStreamState {
   TlsStreamState(berth::Stream&& s, const SecureContext& c)
-      : owned(std::move(s)), stream(owned), context(c.state()), ssl(stream.socket(), context->context) {}
+      : owned(std::move(s)), stream(owned), context(c.state()), ssl(stream.socket(), context->context) {
+    SSL_set_ex_data(ssl.native_handle(), ex_data_index(), this);
+  }
   TlsStreamState(berth::Stream& s, const SecureContext& c)
-      : owned(s.get_executor()), stream(s), context(c.state()), ssl(stream.socket(), context->context) {}
+      : owned(s.get_executor()), stream(s), context(c.state()), ssl(stream.socket(), context->context) {
+    SSL_set_ex_data(ssl.native_handle(), ex_data_index(), this);
+  }
+  TlsStreamState(const TlsStreamState&) = delete;
+  TlsStreamState& operator=(const TlsStreamState&) = delete;
 
   berth::Stream owned;     // the stream, unless borrowed
   berth::Stream& stream;   // owned, or the borrowed one
@@ -31,7 +54,17 @@ struct TlsStreamState {
   std::string authorization_error;
   std::string servername;  // what a client sent
   bool at_end = false;     // the peer's close_notify (or FIN) has been read
+  std::function<void(BufferView)> keylog;  // set_keylog's callback
+  SNICallbackFunction sni_callback;         // a server's SNICallback, during its handshake
+  std::shared_ptr<SniWait> sni;
+  std::optional<SecureContext> sni_context;  // the context an SNICallback chose, kept alive
 };
+
+// The SSL's ex_data slot holding its TlsStreamState (the state never moves).
+int ex_data_index() {
+  static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  return index;
+}
 
 }  // namespace detail
 
@@ -70,7 +103,108 @@ void set_io_error(Error& error, const std::error_code& ec, const char* syscall) 
   else if (error) error = Error{};
 }
 
+
+// OpenSSL's keylog callback (installed on the SSL_CTX): the line, with Node's '\n', to
+// the stream's callback if it has one.
+void keylog_line(const SSL* ssl, const char* line) {
+  auto* s = static_cast<detail::TlsStreamState*>(SSL_get_ex_data(ssl, detail::ex_data_index()));
+  if (!s || !s->keylog || !line) return;
+  std::string text(line);
+  text += '\n';
+  auto callback = s->keylog;  // the callback may replace it
+  callback(BufferView(text));
+}
+
+// Node's UseSNIContext and SetCACerts: the chosen context's certificate, key and chain,
+// and its CAs (the verify store and the names a CertificateRequest lists).
+Error use_sni_context(SSL* ssl, const SecureContext& context) {
+  SSL_CTX* ctx = context.native().native_handle();
+  X509* cert = SSL_CTX_get0_certificate(ctx);
+  EVP_PKEY* key = SSL_CTX_get0_privatekey(ctx);
+  STACK_OF(X509)* chain = nullptr;
+  ERR_clear_error();
+  int ok = SSL_CTX_get0_chain_certs(ctx, &chain);
+  if (ok == 1 && cert) ok = SSL_use_certificate(ssl, cert);
+  if (ok == 1 && key) ok = SSL_use_PrivateKey(ssl, key);
+  if (ok == 1 && chain) ok = SSL_set1_chain(ssl, chain);
+  if (ok == 1) ok = SSL_set1_verify_cert_store(ssl, SSL_CTX_get_cert_store(ctx));
+  if (ok != 1) return detail::take_openssl_error("ERR_CRYPTO_OPERATION_FAILED", "SNI context");
+  SSL_set_client_CA_list(ssl, SSL_dup_CA_list(SSL_CTX_get_client_CA_list(ctx)));
+  return Error{};
+}
+
+// Node's oncertcb (TLSWrap::SSLCertCallback, loadSNI): OpenSSL calls it once the
+// ClientHello is read. The first call asks the SNICallback; an answer given at once is
+// used at once; otherwise -1 suspends the handshake (SSL_ERROR_WANT_X509_LOOKUP, which
+// asio reports as unexpected_result) until handshake() has the answer and retries, when
+// OpenSSL calls this again. An error also suspends it: handshake() then closes the
+// connection without an alert, as Node's destroy(err) does.
+int sni_cert_callback(SSL* ssl, void* arg) {
+  auto& s = *static_cast<detail::TlsStreamState*>(arg);
+  if (!s.sni || !s.sni_callback) return 1;
+  auto& wait = *s.sni;
+  if (wait.phase == detail::SniWait::Phase::done) return 1;
+  if (wait.phase == detail::SniWait::Phase::waiting) return -1;
+  const char* name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+  if (!name || !*name) {
+    wait.phase = detail::SniWait::Phase::done;  // no SNI: Node does not call it
+    return 1;
+  }
+  wait.phase = detail::SniWait::Phase::waiting;
+  SNIDone done = [shared = s.sni](const Error& error, std::optional<SecureContext> context) {
+    auto& w = *shared;
+    if (w.phase == detail::SniWait::Phase::done) return;
+    if (++w.answers == 1) {
+      w.error = error;
+      if (context && *context) w.context = std::move(context);
+    } else if (!w.error) {
+      w.error = Error("ERR_MULTIPLE_CALLBACK", "Callback called multiple times");
+    }
+    w.timer.cancel();
+  };
+  try {
+    s.sni_callback(name, std::move(done));
+  } catch (const Error& e) {
+    if (!wait.error) wait.error = e;
+    ++wait.answers;
+  } catch (const std::exception& e) {
+    if (!wait.error) wait.error = Error("ERR_TLS_SNI_CALLBACK_THREW", e.what());
+    ++wait.answers;
+  } catch (...) {  // nothing may cross OpenSSL's C frames
+    if (!wait.error) wait.error = Error("ERR_TLS_SNI_CALLBACK_THREW", "SNICallback threw");
+    ++wait.answers;
+  }
+  if (wait.answers == 0 || wait.error) return -1;
+  if (wait.context) wait.error = use_sni_context(ssl, *wait.context);
+  if (wait.error) return -1;
+  s.sni_context = std::move(wait.context);
+  wait.phase = detail::SniWait::Phase::done;
+  return 1;
+}
+
+// Waits for the SNICallback's answer; returns early when the socket is closed under the
+// handshake (destroy() from elsewhere), which completes the error wait.
+asio::awaitable<void> await_sni_answer(detail::TlsStreamState& s) {
+  auto wait = s.sni;
+  if (wait->answers > 0) co_return;
+  auto& socket = s.stream.socket();
+  socket.async_wait(berth::Stream::socket_type::wait_error, [wait](const std::error_code&) { wait->timer.cancel(); });
+  std::error_code ec;
+  {
+    auto pending = s.stream.request();  // a handshake in progress keeps the loop alive
+    co_await wait->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+  if (socket.is_open()) socket.cancel(ec);  // the error wait
+}
+
 }  // namespace
+
+void Stream::set_keylog(std::function<void(BufferView line)> callback) {
+  auto& s = *state_;
+  s.keylog = std::move(callback);
+  if (!s.keylog || s.context->keylog_installed.exchange(true)) return;
+  SSL_CTX_set_keylog_callback(s.context->context.native_handle(), keylog_line);
+}
 
 Stream::Stream(berth::Stream&& stream, const SecureContext& context)
     : state_(std::make_unique<detail::TlsStreamState>(std::move(stream), context)) {}
@@ -125,15 +259,46 @@ asio::awaitable<void> Stream::handshake(Role role, const HandshakeOptions& optio
     int mode = SSL_VERIFY_NONE;
     if (s.context->requestCert) mode = SSL_VERIFY_PEER | (reject ? SSL_VERIFY_FAIL_IF_NO_PEER_CERT : 0);
     SSL_set_verify(ssl, mode, accept_and_verify_later);
+    if (options.SNICallback) {
+      s.sni_callback = options.SNICallback;
+      s.sni = std::make_shared<detail::SniWait>(s.stream.get_executor());
+      SSL_set_cert_cb(ssl, sni_cert_callback, &s);
+    }
   }
 
   std::error_code ec;
-  {
-    // A handshake in progress keeps the loop alive, as a pending write does.
-    auto pending = s.stream.request();
-    co_await s.ssl.async_handshake(
-        role == Role::client ? asio::ssl::stream_base::client : asio::ssl::stream_base::server,
-        asio::redirect_error(asio::use_awaitable, ec));
+  for (;;) {
+    {
+      // A handshake in progress keeps the loop alive, as a pending write does.
+      auto pending = s.stream.request();
+      co_await s.ssl.async_handshake(
+          role == Role::client ? asio::ssl::stream_base::client : asio::ssl::stream_base::server,
+          asio::redirect_error(asio::use_awaitable, ec));
+    }
+    // Suspended by sni_cert_callback: wait for the SNICallback's answer, then go on.
+    if (!s.sni || s.sni->phase != detail::SniWait::Phase::waiting || ec != asio::ssl::error::unexpected_result) break;
+    co_await await_sni_answer(s);
+    auto& wait = *s.sni;
+    if (!wait.error && !s.stream.socket().is_open()) {
+      // destroy() while the callback had not answered (Node: ERR_SOCKET_CLOSED at its answer).
+      wait.error = Error("ERR_SOCKET_CLOSED", "Socket is closed");
+    }
+    if (!wait.error && wait.answers > 0 && wait.context) wait.error = use_sni_context(ssl, *wait.context);
+    if (wait.error) {
+      // Node's destroy(err): the connection closes without an alert.
+      error = wait.error;
+      wait.phase = detail::SniWait::Phase::done;
+      s.sni_callback = nullptr;
+      s.stream.close();
+      co_return;
+    }
+    s.sni_context = std::move(wait.context);
+    wait.phase = detail::SniWait::Phase::done;
+    ec.clear();
+  }
+  if (s.sni) {
+    s.sni->phase = detail::SniWait::Phase::done;  // a late answer is ignored
+    s.sni_callback = nullptr;                     // what it captured goes now
   }
   if (ec) {
     if (is_end(ec)) {

@@ -26,6 +26,13 @@ struct ServerOptions : net::ServerOptions, SecureContextOptions {
   /// handshake timeout") and is left to that listener to destroy, as Node; with no
   /// listener it is destroyed. 0 disables it.
   std::chrono::milliseconds handshakeTimeout{120000};
+  /// Node's SNICallback(servername, cb): chooses the context (certificate, key, chain,
+  /// CAs) per name the client sends in its SNI extension; `cb` may be called later (the
+  /// handshake waits). Not called when the client sent no name. An error given to `cb`
+  /// (or thrown) fails the handshake as in Node: the connection is closed without an
+  /// alert, the server emits 'tlsClientError' with that error, and the client sees 'end'
+  /// then ECONNRESET. See tls::SNICallbackFunction.
+  SNICallbackFunction SNICallback{};
 };
 
 /// The 'secureConnection' listener createServer takes.
@@ -35,7 +42,9 @@ using SecureConnectionListener = std::function<void(const TLSSocketPtr&)>;
 /// getConnections, 'listening', 'connection', 'close', 'error', 'drop'), with TLSSockets
 /// for connections and the events 'secureConnection' and 'tlsClientError'
 /// (tls::events). 'connection' gets the TLSSocket before its handshake (Node's gets the
-/// raw net.Socket underneath). A failed handshake emits 'tlsClientError' (the X509 code
+/// raw net.Socket underneath), and 'keylog' (events::serverKeylog: line, socket) for the
+/// connections accepted while it has a listener. A failed handshake emits
+/// 'tlsClientError' (the X509 code
 /// for a refused client certificate, ERR_SSL_* for a protocol failure such as
 /// ERR_SSL_HTTP_REQUEST, ECONNRESET "socket hang up" when the client leaves) and
 /// destroys the socket without an 'error' event.
@@ -53,6 +62,8 @@ class Server : public net::Server {
   const SecureContext& secureContext() const noexcept { return context_; }
   /// The handshake timeout (0: none).
   std::chrono::milliseconds handshakeTimeout() const noexcept { return handshake_timeout_; }
+  /// The SNICallback option (empty when none).
+  const SNICallbackFunction& SNICallback() const noexcept { return sni_callback_; }
 
  protected:
   net::SocketPtr make_socket(berth::Stream stream, const net::SocketOptions& options) override;
@@ -60,6 +71,7 @@ class Server : public net::Server {
  private:
   SecureContext context_;
   std::chrono::milliseconds handshake_timeout_;
+  SNICallbackFunction sni_callback_;
 };
 
 using ServerPtr = std::shared_ptr<Server>;

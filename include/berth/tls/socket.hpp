@@ -40,6 +40,16 @@ inline constexpr Event<void(BufferView)> session{"session"};
 inline constexpr Event<void(TLSSocketPtr)> secureConnection{"secureConnection"};
 /// tls::Server: a connection failed before its handshake finished (the error, the socket).
 inline constexpr Event<void(const Error&, TLSSocketPtr)> tlsClientError{"tlsClientError"};
+/// TLSSocket: Node's 'keylog' (line): one line of key material in the NSS key log format,
+/// '\n' included, e.g. "CLIENT_HANDSHAKE_TRAFFIC_SECRET <64 hex> <96 hex>\n" (see
+/// tls::Stream::set_keylog for the labels). Emitted while the handshake (or a TLS 1.3
+/// key update) derives secrets, before 'secureConnect'. As Node installs its callback
+/// when the first listener is added, berth looks when the handshake starts: listeners
+/// added by then hear every line (a client's 'connect' listener is in time).
+inline constexpr Event<void(BufferView)> keylog{"keylog"};
+/// tls::Server: Node's server 'keylog' (line, tlsSocket), for every connection accepted
+/// while the server had a listener for it (Node decides at the connection, as berth).
+inline constexpr Event<void(BufferView, TLSSocketPtr)> serverKeylog{"keylog"};
 using net::events::close;
 using net::events::connect;
 using net::events::data;
@@ -65,6 +75,13 @@ struct ConnectionOptions : net::ConnectOptions, SecureContextOptions {
   std::optional<Buffer> session{};
   /// Replaces tls::checkServerIdentity (an Error with a code rejects the server).
   std::function<Error(std::string_view hostname, const PeerCertificate& cert)> checkServerIdentity{};
+  /// Node's `socket` option: run TLS over this existing net::Socket instead of connecting
+  /// one (the net options above are then unused, except `host` for the certificate check,
+  /// and allowHalfOpen, which is the wrapped socket's, as Node). It may be connected or
+  /// still connecting (or not yet connected: the handshake starts at its 'connect'). The
+  /// TLSSocket then owns the connection: see tls::connect for what the wrapped socket
+  /// does from then on. A TLSSocket cannot be wrapped again (ERR_INVALID_ARG_VALUE).
+  net::SocketPtr socket{};
 };
 
 /// Node's tls.TLSSocket: a net::Socket whose bytes go through TLS. Everything of
@@ -116,6 +133,10 @@ class TLSSocket : public net::Socket, private berth::detail::Transport {
   /// For tls::connect: a client socket, not yet connected.
   static TLSSocketPtr create_client(net::SocketOptions options, SecureContext context, HandshakeOptions handshake,
                                     Loop& loop = Loop::current());
+  /// For tls::connect with `socket`: a client socket over `parent`'s connection (taken
+  /// now, or at its 'connect').
+  static TLSSocketPtr wrap(net::SocketPtr parent, net::SocketOptions options, SecureContext context,
+                           HandshakeOptions handshake, Loop& loop = Loop::current());
   /// For tls::Server: wraps an accepted stream and starts the server handshake.
   static TLSSocketPtr accept(berth::Stream stream, std::shared_ptr<Server> server, const net::SocketOptions& options,
                              SecureContext context, std::chrono::milliseconds handshakeTimeout, Loop& loop);
@@ -135,6 +156,10 @@ class TLSSocket : public net::Socket, private berth::detail::Transport {
   void on_handshake_timeout();
   void maybe_emit_session();
   Server* tls_server() const noexcept;
+  void install_keylog();
+  void adopt(const net::SocketPtr& parent);
+  void take_parent_stream(const net::SocketPtr& parent);
+  bool stale() const noexcept { return tls_ && connect_generation_ != tls_generation_; }
 
   SecureContext context_;
   Role role_;
@@ -143,6 +168,8 @@ class TLSSocket : public net::Socket, private berth::detail::Transport {
   std::vector<std::uint8_t> read_buffer_;  // one TLS record's worth, taken at the first read
   std::optional<asio::steady_timer> handshake_timer_;
   bool session_emitted_ = false;
+  bool keylog_to_server_ = false;    // the server had 'keylog' listeners at the connection
+  std::uint64_t tls_generation_ = 0; // connect_generation_ when tls_ was made for stream_
 };
 
 /// `tls.connect(options[, callback])`: connects (as net::connect, with its events and
@@ -153,8 +180,23 @@ class TLSSocket : public net::Socket, private berth::detail::Transport {
 /// CERT_HAS_EXPIRED, UNABLE_TO_VERIFY_LEAF_SIGNATURE, ERR_TLS_CERT_ALTNAME_INVALID (see
 /// tls::Stream::handshake), ERR_SSL_* for protocol failures, and ECONNRESET "Client
 /// network socket disconnected before secure TLS connection was established" after an
-/// 'end' when the server closes first. `options.socket` (wrapping a connected
-/// net::Socket) is not supported.
+/// 'end' when the server closes first.
+///
+/// With `options.socket` (Node's tls.connect({socket})) no connection is made: the TLS
+/// socket takes over the given net::Socket's (at once when it is connected, else at its
+/// 'connect', when the TLSSocket emits 'connect' too, without 'ready', as Node) and starts
+/// the handshake; writes still queued on the wrapped socket go out first. berth's
+/// ownership differs from Node's shared handle in what the wrapped socket can still do:
+/// - it reads nothing more and emits no 'data', 'end' or 'finish' (as in Node, where the
+///   TLS layer consumes its reads); bytes it had already read and buffered while paused
+///   are not handed to TLS (Node feeds them in);
+/// - a write() or end() on it fails as on a socket without a connection (ERR_SOCKET_CLOSED,
+///   then it is destroyed, which closes the TLSSocket); Node would write the bytes raw
+///   into the TLS stream, corrupting it;
+/// - it stays not destroyed until the TLSSocket closes, then it is destroyed and emits
+///   'close' (false) just after the TLSSocket's (Node: just before); destroy() on it
+///   closes the TLSSocket (Node's wrap.on('close', () => tls.destroy())), without error.
+/// Throws ERR_INVALID_ARG_VALUE for a socket that is a TLSSocket.
 TLSSocketPtr connect(ConnectionOptions options, std::function<void()> callback = {});
 /// `tls.connect(port[, host][, options][, callback])`.
 TLSSocketPtr connect(PortValue port, std::string host, ConnectionOptions options, std::function<void()> callback = {});

@@ -27,8 +27,26 @@ enum class Role { client, server };
 inline constexpr Role client = Role::client;
 inline constexpr Role server = Role::server;
 
-/// Per-connection options of a client handshake (Node's tls.connect options that are not
-/// the context's).
+/// What an SNICallback calls with its answer (Node's `cb(err, ctx)`): a non-empty `error`
+/// fails the handshake with it; else `context` (nullopt: keep the server's own) gives the
+/// certificate, key and chain sent to this client, and the CAs its certificate is checked
+/// against (Node's SNI context use: only those are taken from it). Call it once; a
+/// second call while the handshake waits fails it with ERR_MULTIPLE_CALLBACK ("Callback
+/// called multiple times"), as Node; a call after the handshake ended is ignored (Node
+/// would destroy the socket). Safe to call after the stream is gone (it does nothing then);
+/// call it on the stream's loop thread, and do not keep it past the loop's end (it holds a
+/// timer of that loop).
+using SNIDone = std::function<void(const Error& error, std::optional<SecureContext> context)>;
+/// Node's SNICallback(servername, cb): called during a server handshake with the name the
+/// client sent in its SNI extension (not called when it sent none, as Node); `done` may be
+/// called at once or later (from a timer, after a lookup...): the handshake waits for it.
+/// A berth::Error thrown by it fails the handshake as `done(error)` would; any other
+/// exception as ERR_TLS_SNI_CALLBACK_THREW (with its what() for a std::exception; a
+/// JavaScript error needs no such code).
+using SNICallbackFunction = std::function<void(const std::string& servername, SNIDone done)>;
+
+/// Per-connection options of a handshake (Node's tls.connect options that are not
+/// the context's; SNICallback, a server's).
 struct HandshakeOptions {
   /// SNI: the name sent in the ClientHello (Node sends none unless `servername` is
   /// given), and the name the certificate is checked against.
@@ -45,6 +63,9 @@ struct HandshakeOptions {
   /// certificate once the chain verified; a non-empty Error rejects the server (as
   /// tls::checkServerIdentity's ERR_TLS_CERT_ALTNAME_INVALID does). Empty: that function.
   std::function<Error(std::string_view hostname, const PeerCertificate& cert)> checkServerIdentity{};
+  /// Server: Node's SNICallback option (see SNICallbackFunction): picks the certificate by
+  /// the name the client asks for. Empty: the context's certificate for every name.
+  SNICallbackFunction SNICallback{};
 };
 
 /// Tag of Stream's borrowing constructor.
@@ -127,6 +148,17 @@ class Stream {
 
   /// Closes the socket at once (Node's destroy()), without close_notify.
   void close() noexcept;
+
+  /// Node's 'keylog': `callback` receives each TLS secret OpenSSL derives for this
+  /// connection as one line of the NSS key log format, ending in '\n' as Node's Buffer
+  /// does: "CLIENT_HANDSHAKE_TRAFFIC_SECRET <client random, 64 hex> <secret, 96 hex>\n"
+  /// (TLS 1.3: SERVER_HANDSHAKE_TRAFFIC_SECRET, CLIENT_HANDSHAKE_TRAFFIC_SECRET,
+  /// EXPORTER_SECRET, SERVER_TRAFFIC_SECRET_0, CLIENT_TRAFFIC_SECRET_0; TLS 1.2 one
+  /// CLIENT_RANDOM line), synchronously from inside handshake() or a read, as OpenSSL
+  /// derives them. Set it before handshake(); an empty function stops it. The first call
+  /// installs OpenSSL's keylog callback on the shared context (as Node's
+  /// enableKeylogCallback does; it stays installed); streams without a callback log nothing.
+  void set_keylog(std::function<void(BufferView line)> callback);
 
   /// Whether the peer's certificate verified (and, for a client, matched the host).
   bool authorized() const noexcept;
