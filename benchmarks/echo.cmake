@@ -31,12 +31,16 @@ else()
 endif()
 
 # berth_bench_server(NAME SOURCE LIBS...): NAME, and NAME_counted linked with alloc_counter.
+# The source is compiled once (an object library) and linked into both: the counter only
+# replaces the allocation functions at link time.
 function(berth_bench_server name source)
+  add_library(${name}_objects OBJECT ${source})
+  target_compile_features(${name}_objects PRIVATE cxx_std_20)
+  target_link_libraries(${name}_objects PRIVATE ${ARGN})
+  berth_bench_target(${name}_objects)
   foreach(suffix "" ${berth_bench_counted_suffix})
-    add_executable(${name}${suffix} ${source})
-    target_compile_features(${name}${suffix} PRIVATE cxx_std_20)
+    add_executable(${name}${suffix} $<TARGET_OBJECTS:${name}_objects>)
     target_link_libraries(${name}${suffix} PRIVATE ${ARGN})
-    berth_bench_target(${name}${suffix})
   endforeach()
   if(berth_bench_counted_suffix)
     target_link_libraries(${name}_counted PRIVATE alloc_counter)
