@@ -152,8 +152,15 @@ void detail::leave_callback(LoopHooks* hooks) noexcept { --hooks->depth; }
 // Ticks queued by code that ran outside the loop's callbacks (a coroutine resumed on the
 // io_context's executor, a function posted there) run before the next callback, as Node
 // drains them before it handles further I/O. (Their posted drain finds the queue empty.)
-void detail::before_callback(LoopHooks* hooks) {
-  if (hooks->depth == 1) hooks->state->drain_ticks();
+// A tick that throws here must not cost the callback it precedes (an I/O completion lost
+// would stall its socket): the exception leaves run() from a handler of its own, next.
+void detail::before_callback(LoopHooks* hooks) noexcept {
+  if (hooks->depth != 1) return;
+  try {
+    hooks->state->drain_ticks();
+  } catch (...) {
+    asio::post(*hooks->context, [e = std::current_exception()] { std::rethrow_exception(e); });
+  }
 }
 
 detail::LoopHooks* detail::hooks_of(Loop& loop) noexcept { return loop.hooks_; }
@@ -311,8 +318,13 @@ void detail::LiveLink::link(asio::io_context& context, std::weak_ptr<EventEmitte
 }
 
 void detail::PendingOperation::link(asio::execution_context& context) {
-  RefCountService& state = state_of(context);
   if (head) return;
+  // The thread's loop without a service lookup (a mutex and a walk of the registry,
+  // per awaited read otherwise).
+  Loop* loop = berth::current_loop;
+  RefCountService& state = loop && static_cast<asio::execution_context*>(&loop->context()) == &context
+                               ? *hooks_of(*loop)->state
+                               : state_of(context);
   head = &state.pending;
   next = state.pending;
   if (next) next->prev = this;

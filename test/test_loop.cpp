@@ -9,6 +9,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -254,4 +255,19 @@ TEST_CASE("ticks queued by a coroutine on get_executor() run before the next cal
   berth::setTimeout([&] { order.push_back("timer"); }, 0ms, loop);
   loop.run();
   CHECK(order == std::vector<std::string>{"coroutine", "tick", "timer"});
+}
+
+// A tick that throws, queued outside any callback, leaves run() as any handler's exception
+// does, and costs no other callback: the timer still runs when run() is called again.
+TEST_CASE("a throwing tick queued by a coroutine leaves run() and loses no callback", "[loop]") {
+  berth::Loop loop;
+  bool timer_ran = false;
+  asio::co_spawn(loop.get_executor(), [&]() -> asio::awaitable<void> {
+    loop.nextTick([] { throw std::runtime_error("tick"); });
+    co_return;
+  }, asio::detached);
+  berth::setTimeout([&] { timer_ran = true; }, 0ms, loop);
+  CHECK_THROWS_WITH(loop.run(), "tick");
+  loop.run();
+  CHECK(timer_ran);
 }

@@ -197,9 +197,9 @@ struct OnceOptions {
 ///   `asio::experimental::awaitable_operators`), or when the emitter is destroyed while
 ///   the operation waits; the signal's reason when `options.signal` aborts.
 /// Whatever completes it first, both listeners it added are removed at that moment, so
-/// `listenerCount` is back to what it was. The coroutine resumes from a handler posted
-/// to its executor, after the emit (as Node resumes after a promise settles), so the
-/// emitter may be destroyed by the awaiting code. Waiting does not keep the loop alive
+/// `listenerCount` is back to what it was. The coroutine resumes after the emit, as a
+/// microtask of the loop (as Node resumes after a promise settles: see
+/// Loop::queueMicrotask), so the emitter may be destroyed by the awaiting code. Waiting does not keep the loop alive
 /// (nor does a pending promise keep Node running). The emitter must belong to the
 /// awaiting coroutine's loop.
 template <class Emitter, class... Args, class CompletionToken = asio::use_awaitable_t<>>
@@ -209,11 +209,12 @@ auto once(Emitter& emitter, const Event<void(Args...)>& event, OnceOptions optio
   using Result = typename detail::once_result<Args...>::type;
   using Signature = typename detail::once_signature<Result>::type;
   return asio::async_initiate<CompletionToken, Signature>(
-      [&emitter, event, signal = std::move(options.signal)](auto handler) mutable {
+      [&emitter, event, watch_signal = options.signal.has_value(),
+       signal = std::move(options.signal).value_or(AbortSignal{})](auto handler) mutable {
         using Operation = detail::OnceOperation<decltype(handler), Result, void(Args...), Emitter>;
-        auto op = std::make_shared<Operation>(std::move(handler), emitter, event, signal.value_or(AbortSignal{}));
-        if (signal && signal->aborted()) {
-          op->fail(signal->reason());
+        auto op = std::make_shared<Operation>(std::move(handler), emitter, event, signal);
+        if (watch_signal && signal.aborted()) {
+          op->fail(signal.reason());
           return;
         }
         op->link(asio::query(op->executor(), asio::execution::context));
@@ -230,7 +231,7 @@ auto once(Emitter& emitter, const Event<void(Args...)>& event, OnceOptions optio
                 sentinel.operation->fail(error);
               });
         }
-        if (signal) {
+        if (watch_signal) {
           std::weak_ptr<Operation> weak = op;
           op->abort_listener = op->signal().onAbort([weak] {
             if (auto operation = weak.lock()) operation->fail(operation->signal().reason());

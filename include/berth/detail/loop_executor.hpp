@@ -22,7 +22,7 @@ namespace berth::detail {
 /// Loop::run(), stop the io_context once nothing keeps the loop alive. Defined in loop.cpp.
 struct LoopHooks;
 void enter_callback(LoopHooks* hooks) noexcept;
-void before_callback(LoopHooks* hooks);
+void before_callback(LoopHooks* hooks) noexcept;
 void after_callback(LoopHooks* hooks);
 void leave_callback(LoopHooks* hooks) noexcept;
 
