@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -73,6 +74,64 @@ inline void traceTLSServer(const tls::ServerPtr& s, std::string tag) {
   s->on(tls::events::tlsClientError, [tag](const Error& e, const tls::TLSSocketPtr& sock) {
     line(tag, "tlsClientError", err(e), "destroyed=" + str(sock->destroyed()));
   });
+}
+
+
+struct RejectedCertificateState {
+  std::vector<bool> rounds = {true, false};
+  std::size_t i = 0;
+  int closed = 0;
+  tls::ServerPtr server;
+};
+
+inline void rejectedCertificateNext(const std::shared_ptr<RejectedCertificateState>& st);
+
+// The next client starts once both ends of the last connection have closed.
+inline void rejectedCertificateClosed(const std::shared_ptr<RejectedCertificateState>& st) {
+  if (++st->closed % 2 == 0) {
+    st->i++;
+    rejectedCertificateNext(st);
+  }
+}
+
+inline void rejectedCertificateNext(const std::shared_ptr<RejectedCertificateState>& st) {
+  if (st->i == st->rounds.size()) {
+    st->server->close();
+    return;
+  }
+  std::string tag = "C" + std::to_string(st->i);
+  line(tag, "rejectUnauthorized=" + str(st->rounds[st->i]));
+  tls::ConnectionOptions options;
+  options.port = st->server->address()->port;
+  options.host = "localhost";
+  options.family = 4;
+  options.ca = {pem("ca.crt")};
+  options.rejectUnauthorized = st->rounds[st->i];
+  auto holder = std::make_shared<tls::TLSSocket*>(nullptr);
+  auto c = tls::connect(options, [holder, tag] {
+    line(tag, "callback", tlsInfo(**holder));
+    line(tag, "peer", peerCert((*holder)->getPeerCertificate()));
+  });
+  *holder = c.get();
+  traceTLS(c, tag, {"lookup", "connectionAttempt"});
+  c->on(tls::events::close, [st](bool) { rejectedCertificateClosed(st); });
+}
+
+// The server presents `name`.key/.crt; a client with the trusted CA connects to localhost
+// with rejectUnauthorized true, then false (tls-expired, tls-self-signed, tls-wrong-host).
+inline void rejectedCertificateScenario(const std::string& name) {
+  auto st = std::make_shared<RejectedCertificateState>();
+  tls::ServerOptions options;
+  options.key = pem(name + ".key");
+  options.cert = pem(name + ".crt");
+  st->server = tls::createServer(options, [st](const tls::TLSSocketPtr& s) {
+    traceTLS(s, "S" + std::to_string(st->i));
+    s->end("hi");
+  });
+  traceTLSServer(st->server, "server");
+  st->server->on(net::events::connection,
+                 [st](const net::SocketPtr& s) { s->on(net::events::close, [st](bool) { rejectedCertificateClosed(st); }); });
+  st->server->listen(0, "127.0.0.1", [st] { rejectedCertificateNext(st); });
 }
 
 }  // namespace conf
