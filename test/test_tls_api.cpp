@@ -3,8 +3,13 @@
 #include <asio/experimental/awaitable_operators.hpp>
 #include <asio/this_coro.hpp>
 #include <catch2/catch.hpp>
+#include <ctime>
+#include <functional>
+#include <iomanip>
 #include <map>
 #include <memory>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -564,4 +569,114 @@ TEST_CASE("tls::Stream: set_keylog on both ends, and a server SNICallback answer
                                "SERVER_TRAFFIC_SECRET_0", "CLIENT_TRAFFIC_SECRET_0"});
   CHECK(client_labels == Lines{"SERVER_HANDSHAKE_TRAFFIC_SECRET", "EXPORTER_SECRET", "SERVER_TRAFFIC_SECRET_0",
                                "CLIENT_HANDSHAKE_TRAFFIC_SECRET", "CLIENT_TRAFFIC_SECRET_0"});
+}
+
+// ---- Server::addContext and setSecureContext ------------------------------
+// probe9.js: the certificate a client gets for each servername.
+
+namespace {
+
+// "CN <subject CN> by <issuer CN> expired <bool>", probe9's line.
+std::string certificate_label(const tls::PeerCertificate& cert) {
+  std::tm when{};
+  std::istringstream in(cert.valid_to);
+  in >> std::get_time(&when, "%b %d %H:%M:%S %Y");
+  const bool expired = !in.fail() && timegm(&when) < std::time(nullptr);
+  auto subject = cert.subject.find("CN");
+  auto issuer = cert.issuer.find("CN");
+  return "CN " + (subject != cert.subject.end() ? subject->second : std::string()) + " by " +
+         (issuer != cert.issuer.end() ? issuer->second : std::string()) + " expired " + flag(expired);
+}
+
+// Connects once per name (none: no SNI), one after another, recording
+// "<servername> <certificate_label>" lines; then `done`.
+void fetch_certificates(std::uint16_t port, std::vector<std::optional<std::string>> names, Lines& out,
+                        std::function<void()> done) {
+  if (names.empty()) {
+    done();
+    return;
+  }
+  tls::ConnectionOptions options = tls_client_options(port, "127.0.0.1");
+  options.servername = names.front();
+  options.rejectUnauthorized = false;
+  auto name = names.front().value_or("undefined");
+  auto c = tls::connect(options);
+  std::weak_ptr<tls::TLSSocket> weak = c;
+  c->on(tls::events::secureConnect, [&out, weak, name] {
+    auto s = weak.lock();
+    out.push_back(name + " " + certificate_label(s->getPeerCertificate()));
+    s->end();
+  });
+  c->on(berth::events::error, [&out, name](const Error& e) { out.push_back(name + " error " + e.code); });
+  names.erase(names.begin());
+  c->on(net::events::close, [port, names = std::move(names), &out, done = std::move(done)](bool) mutable {
+    fetch_certificates(port, std::move(names), out, std::move(done));
+  });
+}
+
+tls::SecureContextOptions pair_options(const berth::test::TlsPair& pair) {
+  tls::SecureContextOptions options;
+  options.key = pair.key;
+  options.cert = pair.cert;
+  return options;
+}
+
+}  // namespace
+
+TEST_CASE("Server::addContext: a name matching a pattern gets its context, the latest match first",
+          "[tls][tls_api][addContext]") {
+  Lines got;
+  std::string empty_name_error;
+  tls::ServerPtr server;
+  server = tls_serve(tls_server_options(certs().server), [](const tls::TLSSocketPtr& s) { s->end(); },
+                     [&](std::uint16_t port) {
+    try {
+      server->addContext("", pair_options(certs().wrong_host));
+    } catch (const Error& e) {
+      empty_name_error = e.code + " " + e.message;
+    }
+    server->addContext("*.example", pair_options(certs().wrong_host));
+    fetch_certificates(port, {"wrong.example", "a.b.example", "example", "WRONG.EXAMPLE", "localhost", std::nullopt},
+                       got, [&, port] {
+      got.push_back("-- then wrong.example");
+      server->addContext("wrong.example", tls::SecureContext(pair_options(certs().self_signed)));
+      fetch_certificates(port, {"wrong.example", "other.example"}, got, [&, port] {
+        got.push_back("-- setSecureContext(expired)");
+        server->setSecureContext(pair_options(certs().expired));
+        fetch_certificates(port, {"localhost", "wrong.example"}, got, [&] { server->close(); });
+      });
+    });
+  });
+  run_loop();
+  CHECK(empty_name_error == "ERR_TLS_REQUIRED_SERVER_NAME \"servername\" is required parameter for Server.addContext");
+  CHECK(got == Lines{"wrong.example CN wrong.example by berth test CA expired false",
+                     "a.b.example CN localhost by berth test CA expired false",
+                     "example CN localhost by berth test CA expired false",
+                     "WRONG.EXAMPLE CN localhost by berth test CA expired false",
+                     "localhost CN localhost by berth test CA expired false",
+                     "undefined CN localhost by berth test CA expired false",
+                     "-- then wrong.example",
+                     "wrong.example CN localhost by localhost expired false",
+                     "other.example CN wrong.example by berth test CA expired false",
+                     "-- setSecureContext(expired)",
+                     "localhost CN localhost by berth test CA expired true",
+                     "wrong.example CN localhost by localhost expired false"});
+}
+
+TEST_CASE("Server::addContext: an SNICallback option decides instead", "[tls][tls_api][addContext]") {
+  Lines got;
+  Lines asked;
+  auto options = tls_server_options(certs().server);
+  options.SNICallback = [&](const std::string& name, tls::SNIDone done) {
+    asked.push_back(name);
+    done(Error{}, std::nullopt);
+  };
+  tls::ServerPtr server;
+  server = tls_serve(options, [](const tls::TLSSocketPtr& s) { s->end(); }, [&](std::uint16_t port) {
+    server->addContext("wrong.example", pair_options(certs().wrong_host));
+    fetch_certificates(port, {"wrong.example"}, got, [&] { server->close(); });
+  });
+  run_loop();
+  CHECK(asked == Lines{"wrong.example"});
+  CHECK(got == Lines{"wrong.example CN localhost by berth test CA expired false"});
 }

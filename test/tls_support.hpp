@@ -22,6 +22,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <regex>
 #include <stdexcept>
 #include <string>
 #include <unistd.h>
@@ -49,6 +50,15 @@ struct TlsCertificates {
   std::string server_key_encrypted;
   std::string passphrase = "berth-passphrase";
 };
+
+/// An OpenSSL error line (Node's message for a TLS connection's error) with its thread id
+/// and source file:line replaced, as test/conformance/run.js does:
+/// "<thread>:error:<code>:<library>:<function>:<reason>:<file>:<line>:<data>\n".
+inline std::string openssl_line_shape(const std::string& message) {
+  static const std::regex thread(R"(^[0-9A-F]{8,16}:error:)");
+  static const std::regex place(R"(:[^:]*\.c:\d+:)");
+  return std::regex_replace(std::regex_replace(message, thread, "<thread>:error:"), place, ":<file>:<line>:");
+}
 
 namespace tls_detail {
 

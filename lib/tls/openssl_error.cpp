@@ -4,6 +4,9 @@
 #include <openssl/err.h>
 #include <openssl/x509_vfy.h>
 
+#include <fmt/format.h>
+#include <openssl/crypto.h>
+
 #include <cctype>
 
 namespace berth::tls::detail {
@@ -42,9 +45,37 @@ std::string openssl_error_code(unsigned long packed) {
 Error openssl_error(unsigned long packed) {
   char text[256];
   ERR_error_string_n(packed, text, sizeof text);
-  Error error(openssl_error_code(packed), text);
+  return openssl_error(packed, text);
+}
+
+Error openssl_error(unsigned long packed, std::string message) {
+  Error error(openssl_error_code(packed), std::move(message));
   error.ec = std::error_code(static_cast<int>(packed), asio::error::get_ssl_category());
   return error;
+}
+
+QueuedError peek_queued_error() {
+  const char* file = nullptr;
+  const char* function = nullptr;
+  const char* data = nullptr;
+  int line = 0;
+  int flags = 0;
+  QueuedError out;
+  out.packed = ERR_peek_error_all(&file, &line, &function, &data, &flags);
+  if (out.packed == 0) return out;
+  // ERR_print_errors_cb's format: the thread id's bytes in hex, then
+  // "error:%08lX:lib:func:reason" and ":file:line:data\n".
+  CRYPTO_THREAD_ID thread = CRYPTO_THREAD_get_current_id();
+  const auto* bytes = reinterpret_cast<const unsigned char*>(&thread);
+  for (std::size_t i = 0; i < sizeof thread; ++i) out.line += fmt::format("{:02X}", bytes[i]);
+  const char* library = ERR_lib_error_string(out.packed);
+  const char* reason = ERR_reason_error_string(out.packed);
+  out.line += fmt::format(":error:{:08X}:{}:{}:{}:{}:{}:{}\n", out.packed,
+                          library ? std::string(library) : fmt::format("lib({})", ERR_GET_LIB(out.packed)),
+                          function ? function : "",
+                          reason ? std::string(reason) : fmt::format("reason({})", ERR_GET_REASON(out.packed)),
+                          file ? file : "", line, (flags & ERR_TXT_STRING) && data ? data : "");
+  return out;
 }
 
 Error take_openssl_error(const char* fallback_code, const char* fallback_message) {

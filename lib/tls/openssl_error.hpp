@@ -18,6 +18,21 @@ std::string openssl_error_code(unsigned long packed);
 /// ("error:0A00010B:SSL routines::wrong version number").
 Error openssl_error(unsigned long packed);
 
+/// The same with Node's message for a TLS connection's error (see QueuedError::line).
+Error openssl_error(unsigned long packed, std::string message);
+
+/// The oldest error on this thread's OpenSSL queue, which stays queued: what asio's
+/// engine will take (ERR_get_error) as the failed operation's error code, with the detail
+/// only the queue holds.
+struct QueuedError {
+  unsigned long packed = 0;  // 0: the queue is empty
+  /// Node's message for a TLS socket's error, OpenSSL's ERR_print_errors line:
+  /// "<thread id>:error:<code>:<library>:<function>:<reason>:<file>:<line>:<data>\n"
+  /// (data: e.g. "SSL alert number 116" for a received alert).
+  std::string line;
+};
+QueuedError peek_queued_error();
+
 /// The first error on this thread's OpenSSL queue (then clears it), or `fallback_code`
 /// with `fallback_message` when the queue is empty.
 Error take_openssl_error(const char* fallback_code, const char* fallback_message);

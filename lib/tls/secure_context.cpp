@@ -206,6 +206,7 @@ void configure(detail::SecureContextState& state, const SecureContextOptions& op
   // up to 20 480 sessions) until they expire: Node's mode, which stores nothing there.
   SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_SERVER | SSL_SESS_CACHE_NO_INTERNAL |
                                           SSL_SESS_CACHE_NO_AUTO_CLEAR);
+  SSL_CTX_sess_set_remove_cb(ctx, detail::on_session_removed);
 
   state.requestCert = options.requestCert;
   state.rejectUnauthorized = options.rejectUnauthorized;

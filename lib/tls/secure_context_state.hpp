@@ -10,6 +10,10 @@
 
 namespace berth::tls::detail {
 
+/// The SSL_CTX's remove-session callback (lib/tls/stream.cpp): where a stream reads the
+/// error OpenSSL queues for a fatal alert it received.
+void on_session_removed(SSL_CTX* context, SSL_SESSION* session);
+
 struct SecureContextState {
   SecureContextState() : context(asio::ssl::context::tls) {}
   asio::ssl::context context;

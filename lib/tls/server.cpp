@@ -7,7 +7,49 @@ SecureContext server_context(const ServerOptions& options) {
   if (options.secureContext) return *options.secureContext;
   return SecureContext(static_cast<const SecureContextOptions&>(options));
 }
+// Node's addContext pattern: the name itself, but `*` stands for [^.]* (any run of
+// characters without a dot), anchored at both ends.
+bool matches_server_name(std::string_view pattern, std::string_view name) {
+  if (pattern.empty()) return name.empty();
+  if (pattern.front() != '*') {
+    return !name.empty() && name.front() == pattern.front() && matches_server_name(pattern.substr(1), name.substr(1));
+  }
+  for (std::size_t n = 0;; ++n) {
+    if (matches_server_name(pattern.substr(1), name.substr(n))) return true;
+    if (n == name.size() || name[n] == '.') return false;
+  }
+}
 }  // namespace
+
+void Server::addContext(std::string_view hostname, SecureContext context) {
+  if (hostname.empty())
+    throw Error("ERR_TLS_REQUIRED_SERVER_NAME", "\"servername\" is required parameter for Server.addContext");
+  auto contexts = std::make_shared<NamedContexts>(named_contexts_ ? *named_contexts_ : NamedContexts{});
+  contexts->emplace_back(std::string(hostname), std::move(context));
+  named_contexts_ = std::move(contexts);
+}
+
+void Server::addContext(std::string_view hostname, const SecureContextOptions& options) {
+  if (hostname.empty())
+    throw Error("ERR_TLS_REQUIRED_SERVER_NAME", "\"servername\" is required parameter for Server.addContext");
+  addContext(hostname, SecureContext(options));
+}
+
+void Server::setSecureContext(const SecureContextOptions& options) { context_ = SecureContext(options); }
+
+SNICallbackFunction Server::connectionSNICallback() const {
+  if (sni_callback_ || !named_contexts_) return sni_callback_;
+  // Node's default SNICallback: the latest added context whose pattern matches.
+  return [contexts = named_contexts_](const std::string& servername, SNIDone done) {
+    for (auto it = contexts->rbegin(); it != contexts->rend(); ++it) {
+      if (matches_server_name(it->first, servername)) {
+        done(Error{}, it->second);
+        return;
+      }
+    }
+    done(Error{}, std::nullopt);
+  };
+}
 
 Server::Server(TlsTag, Loop& loop, ServerOptions options, SecureContext context)
     : net::Server(net::Server::PrivateTag{}, loop, static_cast<const net::ServerOptions&>(options)),

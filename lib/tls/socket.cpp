@@ -4,7 +4,10 @@
 #include <asio/ssl/context.hpp>
 #include <openssl/ssl.h>
 
+#include <array>
+
 #include "../spawn.hpp"
+#include "openssl_error.hpp"
 #include "berth/tls/server.hpp"
 
 namespace berth::tls {
@@ -38,7 +41,7 @@ TLSSocketPtr TLSSocket::create_client(net::SocketOptions options, SecureContext 
 TLSSocketPtr TLSSocket::accept(berth::Stream stream, std::shared_ptr<Server> server, const net::SocketOptions& options,
                                SecureContext context, std::chrono::milliseconds handshakeTimeout, Loop& loop) {
   HandshakeOptions handshake;
-  if (server) handshake.SNICallback = server->SNICallback();
+  if (server) handshake.SNICallback = server->connectionSNICallback();
   auto socket =
       std::make_shared<TLSSocket>(PrivateTag{}, loop, options, std::move(context), Role::server, std::move(handshake));
   socket->live_.link(loop.context(), socket);
@@ -247,7 +250,7 @@ void TLSSocket::transport_arm_read() {
 
 // Reading is a loop of awaited reads rather than readiness waits: the TLS engine may
 // hold decrypted bytes while the socket is idle.
-asio::awaitable<void> TLSSocket::read_loop(std::shared_ptr<TLSSocket> /*alive until done*/, std::uint64_t generation) {
+asio::awaitable<void> TLSSocket::read_loop(std::shared_ptr<TLSSocket> self, std::uint64_t generation) {  // self: alive until done
   auto mine = [&] { return generation == read_generation_ && !destroyed_; };
   while (reading_ && mine()) {
     std::span<std::uint8_t> buffer;
@@ -262,6 +265,14 @@ asio::awaitable<void> TLSSocket::read_loop(std::shared_ptr<TLSSocket> /*alive un
     if (!mine()) co_return;
     stream_->set_reading(reading_);
     if (error) {
+      if (ready_ && detail::is_openssl_error(error.ec)) {
+        // Node's onerror after the handshake (_emitTLSError): 'error' without destroy();
+        // the connection lives on until the peer closes it.
+        berth::detail::fire(*this, loop_->context(), berth::events::error, error);
+        if (!mine()) co_return;
+        co_await read_past_tls_error(self, generation);
+        co_return;
+      }
       reading_ = false;
       read_armed_ = false;
       destroy_impl(std::move(error), false);
@@ -280,6 +291,31 @@ asio::awaitable<void> TLSSocket::read_loop(std::shared_ptr<TLSSocket> /*alive un
     stream_->set_reading(reading_);
   }
   if (generation == read_generation_) read_armed_ = false;
+}
+
+// After a TLS error the session can carry nothing more: what the peer still sends is
+// read and dropped until its FIN, which ends the socket as any end does ('end', then
+// end() and 'finish' without allowHalfOpen, 'close' without error), as in Node.
+asio::awaitable<void> TLSSocket::read_past_tls_error(std::shared_ptr<TLSSocket> /*alive until done*/,
+                                                     std::uint64_t generation) {
+  auto mine = [&] { return generation == read_generation_ && !destroyed_; };
+  std::array<std::uint8_t, 512> discard;
+  for (;;) {
+    Error error;
+    std::size_t n = co_await stream_->read_some(asio::buffer(discard), error);
+    if (!mine()) co_return;
+    if (error) {
+      reading_ = false;
+      read_armed_ = false;
+      destroy_impl(std::move(error), false);
+      co_return;
+    }
+    if (n == 0) break;
+  }
+  reading_ = false;
+  read_armed_ = false;
+  stream_->set_reading(false);
+  on_eof();
 }
 
 void TLSSocket::maybe_emit_session() {

@@ -3,6 +3,8 @@
 #include <asio/redirect_error.hpp>
 #include <asio/steady_timer.hpp>
 #include <cstring>
+#include <exception>
+#include <utility>
 #include <asio/ssl/error.hpp>
 #include <asio/ssl/stream.hpp>
 #include <asio/use_awaitable.hpp>
@@ -42,6 +44,7 @@ struct TlsStreamState {
       : owned(s.get_executor()), stream(s), context(c.state()), ssl(stream.socket(), context->context) {
     SSL_set_ex_data(ssl.native_handle(), ex_data_index(), this);
   }
+  ~TlsStreamState();
   TlsStreamState(const TlsStreamState&) = delete;
   TlsStreamState& operator=(const TlsStreamState&) = delete;
 
@@ -58,7 +61,40 @@ struct TlsStreamState {
   SNICallbackFunction sni_callback;         // a server's SNICallback, during its handshake
   std::shared_ptr<SniWait> sni;
   std::optional<SecureContext> sni_context;  // the context an SNICallback chose, kept alive
+
+  // The peer's certificate is judged when OpenSSL reports the handshake done (see
+  // on_handshake_done), with what handshake() was given.
+  const HandshakeOptions* handshake_options = nullptr;  // during handshake()
+  std::string verify_host;
+  bool reject = false;
+  bool judged = false;
+  Error verify_error;
+  std::exception_ptr judge_exception;  // a throwing checkServerIdentity
+
+  // The last OpenSSL error caught while still queued, for Node's message (asio's engine
+  // keeps only the packed code).
+  QueuedError queued_error;
 };
+
+// A fatal alert from the peer: OpenSSL queues its error after the info callback has
+// seen the alert, and the only callback after that is the remove-session one (the
+// session is dropped from the cache). The stream that read the alert waits there.
+struct AlertReader {
+  TlsStreamState* stream = nullptr;
+  SSL_SESSION* session = nullptr;
+};
+thread_local AlertReader alert_reader;
+
+void on_session_removed(SSL_CTX*, SSL_SESSION* session) {
+  if (!alert_reader.stream || alert_reader.session != session) return;
+  QueuedError queued = peek_queued_error();
+  if (queued.packed != 0) alert_reader.stream->queued_error = std::move(queued);
+  alert_reader = {};
+}
+
+TlsStreamState::~TlsStreamState() {
+  if (alert_reader.stream == this) alert_reader = {};
+}
 
 // The SSL's ex_data slot holding its TlsStreamState (the state never moves).
 int ex_data_index() {
@@ -93,14 +129,87 @@ bool is_end(const std::error_code& ec) {
   return ec == asio::error::eof || ec == asio::ssl::error::stream_truncated;
 }
 
-Error io_error(const std::error_code& ec, const char* syscall) {
-  if (detail::is_openssl_error(ec)) return detail::openssl_error(static_cast<unsigned long>(ec.value()));
-  return Error::from_system(ec, syscall);
+// An operation's error. OpenSSL's carries Node's message (ERR_print_errors' line) when
+// the info callback caught the error while it was queued, else ERR_error_string's.
+Error io_error(detail::TlsStreamState& s, const std::error_code& ec, const char* syscall) {
+  if (!detail::is_openssl_error(ec)) return Error::from_system(ec, syscall);
+  const auto packed = static_cast<unsigned long>(ec.value());
+  if (s.queued_error.packed == packed && !s.queued_error.line.empty())
+    return detail::openssl_error(packed, std::move(s.queued_error.line));
+  return detail::openssl_error(packed);
 }
 
-void set_io_error(Error& error, const std::error_code& ec, const char* syscall) {
-  if (ec) error = io_error(ec, syscall);
+void set_io_error(detail::TlsStreamState& s, Error& error, const std::error_code& ec, const char* syscall) {
+  if (ec) error = io_error(s, ec, syscall);
   else if (error) error = Error{};
+}
+
+// Node's verification of the peer (onConnectSecure / onServerSocketSecure): the
+// verify result, then for a client the name (checkServerIdentity).
+Error judge_peer(detail::TlsStreamState& s) {
+  SSL* ssl = s.ssl.native_handle();
+  if (s.role == Role::client) {
+    long result = verify_result(ssl, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT);
+    if (result != X509_V_OK) return detail::x509_error(result);
+    if (SSL_session_reused(ssl)) return Error{};
+    PeerCertificate peer = detail::to_peer_certificate(SSL_get0_peer_certificate(ssl));
+    if (s.handshake_options && s.handshake_options->checkServerIdentity)
+      return s.handshake_options->checkServerIdentity(s.verify_host, peer);
+    return checkServerIdentity(s.verify_host, peer);
+  }
+  long result = verify_result(ssl, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT);
+  if (result != X509_V_OK) return detail::x509_error(result);
+  return Error{};
+}
+
+// SSL_CB_HANDSHAKE_DONE: Node judges the peer inside OpenSSL's handshake-done callback
+// and a rejecting side destroys its socket there, so what the handshake's last step
+// wrote is never sent (a TLS 1.3 client's Finished, a server's session tickets): the
+// peer sees the connection end mid-handshake. berth judges at the same point and drops
+// that output (BIO_reset on the engine's BIO pair) when it rejects.
+void on_handshake_done(detail::TlsStreamState& s, SSL* ssl) {
+  if (s.judged) return;  // a TLS 1.2 renegotiation
+  s.judged = true;
+  if (s.role == Role::server && !s.context->requestCert) return;
+  try {
+    s.verify_error = judge_peer(s);
+  } catch (...) {
+    s.judge_exception = std::current_exception();
+    return;
+  }
+  if (s.verify_error && s.reject) (void)BIO_reset(SSL_get_wbio(ssl));
+}
+
+// OpenSSL's info callback: the handshake's end, and the errors of failed operations while
+// they are still on the queue (a fatal alert this side sends follows its error; a
+// handshake step that fails exits with it queued).
+void info_callback(const SSL* ssl, int where, int ret) {
+  auto* s = static_cast<detail::TlsStreamState*>(SSL_get_ex_data(ssl, detail::ex_data_index()));
+  if (!s) return;
+  if (where & SSL_CB_HANDSHAKE_DONE) {
+    on_handshake_done(*s, const_cast<SSL*>(ssl));
+  } else if ((where & SSL_CB_READ_ALERT) == SSL_CB_READ_ALERT) {
+    const int description = ret & 0xff;
+    // Fatal: the level says so, or in TLS 1.3 any alert but these two.
+    const bool fatal = (ret >> 8) == SSL3_AL_FATAL ||
+                       (SSL_version(ssl) == TLS1_3_VERSION && description != SSL_AD_CLOSE_NOTIFY &&
+                        description != SSL_AD_USER_CANCELLED);
+    if (!fatal) return;
+    // OpenSSL removes a session only if it has an id; a TLS 1.3 client's has none until
+    // a ticket arrives. The session dies with the connection, so a placeholder id costs
+    // nothing.
+    SSL_SESSION* session = SSL_get_session(ssl);
+    if (!session) return;
+    unsigned int id_length = 0;
+    SSL_SESSION_get_id(session, &id_length);
+    static const unsigned char placeholder_id[] = {0xbe, 0x27, 0x4};
+    if (id_length == 0) SSL_SESSION_set1_id(session, placeholder_id, sizeof placeholder_id);
+    detail::alert_reader = {s, session};
+  } else if ((where & SSL_CB_WRITE_ALERT) == SSL_CB_WRITE_ALERT || ((where & SSL_CB_EXIT) && ret <= 0)) {
+    if ((where & SSL_CB_ALERT) && (ret >> 8) != SSL3_AL_FATAL) return;
+    detail::QueuedError queued = detail::peek_queued_error();
+    if (queued.packed != 0) s->queued_error = std::move(queued);
+  }
 }
 
 
@@ -242,6 +351,12 @@ asio::awaitable<void> Stream::handshake(Role role, const HandshakeOptions& optio
   std::string host = options.servername && !options.servername->empty() ? *options.servername
                      : options.host && !options.host->empty()           ? *options.host
                                                                         : std::string("localhost");
+  s.handshake_options = &options;
+  s.verify_host = host;
+  s.reject = reject;
+  s.judged = false;
+  s.verify_error = Error{};
+  SSL_set_info_callback(ssl, info_callback);
   if (role == Role::client) {
     SSL_set_verify(ssl, SSL_VERIFY_PEER, accept_and_verify_later);
     if (options.servername && !options.servername->empty()) {
@@ -300,6 +415,10 @@ asio::awaitable<void> Stream::handshake(Role role, const HandshakeOptions& optio
     s.sni->phase = detail::SniWait::Phase::done;  // a late answer is ignored
     s.sni_callback = nullptr;                     // what it captured goes now
   }
+  if (auto thrown = std::exchange(s.judge_exception, nullptr)) {
+    s.stream.close();
+    std::rethrow_exception(thrown);
+  }
   if (ec) {
     if (is_end(ec)) {
       // Node's ConnResetException: a client names the peer, a server says "socket hang up".
@@ -312,26 +431,20 @@ asio::awaitable<void> Stream::handshake(Role role, const HandshakeOptions& optio
       }
       error.ec = ec;
     } else {
-      error = io_error(ec, "read");
+      error = io_error(s, ec, "read");
     }
     s.stream.close();
     co_return;
   }
 
-  // Verification, decided here as Node decides it in onConnectSecure / onServerSocketSecure.
-  Error verify_error;
-  if (role == Role::client) {
-    long result = verify_result(ssl, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT);
-    if (result != X509_V_OK) verify_error = detail::x509_error(result);
-    else if (!SSL_session_reused(ssl))
-      verify_error = options.checkServerIdentity ? options.checkServerIdentity(host, getPeerCertificate())
-                                                 : checkServerIdentity(host, getPeerCertificate());
-  } else if (s.context->requestCert) {
-    long result = verify_result(ssl, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT);
-    if (result != X509_V_OK) verify_error = detail::x509_error(result);
-  } else {
-    co_return;  // a server that asked for nothing: authorized false, no error, as Node
+  // The judgement made at SSL_CB_HANDSHAKE_DONE (on_handshake_done).
+  if (role == Role::server && !s.context->requestCert) co_return;  // authorized false, no error, as Node
+  if (!s.judged) {
+    s.judged = true;
+    s.verify_error = judge_peer(s);
   }
+  s.handshake_options = nullptr;  // `options` may not outlive this call
+  Error verify_error = std::move(s.verify_error);
   if (!verify_error) {
     s.authorized = true;
     co_return;
@@ -366,7 +479,7 @@ asio::awaitable<std::size_t> Stream::read_some(asio::mutable_buffer buffer, Erro
     ec.clear();
     n = 0;
   }
-  set_io_error(error, ec, "read");
+  set_io_error(s, error, ec, "read");
   co_return n;
 }
 
@@ -382,7 +495,7 @@ asio::awaitable<std::size_t> Stream::write(asio::const_buffer buffer, Error& err
   std::error_code ec;
   auto pending = s.stream.request();  // a write keeps the loop alive, ref'd or not
   std::size_t n = co_await asio::async_write(s.ssl, buffer, asio::redirect_error(asio::use_awaitable, ec));
-  set_io_error(error, ec, "write");
+  set_io_error(s, error, ec, "write");
   co_return n;
 }
 
@@ -413,7 +526,11 @@ asio::awaitable<void> Stream::shutdown(Error& error) {
       },
       token);
   if (ec) {
-    error = io_error(ec, "write");
+    // As Node's DoShutdown, the FIN goes out whatever SSL_shutdown said (e.g. after a
+    // fatal alert, when no close_notify can be sent).
+    error = io_error(s, ec, "write");
+    Error ignored;
+    s.stream.shutdown_write(ignored);
     co_return;
   }
   s.stream.shutdown_write(error);

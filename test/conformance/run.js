@@ -30,7 +30,8 @@ if (!name || !jsFile || !cppProgram) {
 const timeoutMs = 1000 * Number(timeoutArg || 20);
 
 // Directives: `// conformance: exact-chunks`, `// conformance: sort-by-tag`,
-// `// conformance: quirk {"id": ..., "match": <regex>, "replace": <string or null>}`.
+// `// conformance: quirk {"id": ..., "match": <regex>, "replace": <string or null>}`
+// (a replacement with '\n' stands for several lines).
 function directives(source) {
   const d = { exactChunks: false, sortByTag: false, quirks: [] };
   for (const m of source.matchAll(/^\/\/ conformance: (.*)$/gm)) {
@@ -87,7 +88,7 @@ function normalise(text, tmp, d, isNode, problems) {
       for (const l of lines) {
         if (!re.test(l)) { out.push(l); continue; }
         hits++;
-        if (quirk.replace !== null) out.push(l.replace(re, quirk.replace));
+        if (quirk.replace !== null) out.push(...l.replace(re, quirk.replace).split('\n'));
       }
       if (hits === 0) problems.push(`quirk "${quirk.id}" no longer matches Node's trace: Node changed, drop the pin`);
       lines = out;

@@ -7,6 +7,10 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "berth/net/server.hpp"
 #include "berth/tls/secure_context.hpp"
@@ -65,6 +69,27 @@ class Server : public net::Server {
   /// The SNICallback option (empty when none).
   const SNICallbackFunction& SNICallback() const noexcept { return sni_callback_; }
 
+  /// Node's server.addContext(hostname, context): a connection whose client asks (SNI) for
+  /// a name matching `hostname` gets `context` (its certificate, key, chain and CAs)
+  /// instead of the server's. `*` stands for any run of characters within one label
+  /// ("*.example" matches "a.example", not "a.b.example" nor "example"); names compare
+  /// case-sensitively, and of several matches the one added last wins, as in Node. Applies
+  /// to connections accepted from now on. An SNICallback option, when set, decides instead
+  /// (Node's default SNICallback is what consults these). Throws
+  /// ERR_TLS_REQUIRED_SERVER_NAME for an empty `hostname`; the options form throws what
+  /// SecureContext throws.
+  void addContext(std::string_view hostname, SecureContext context);
+  void addContext(std::string_view hostname, const SecureContextOptions& options);
+
+  /// Node's server.setSecureContext(options): the server's own context for connections
+  /// accepted from now on (open ones keep theirs; addContext's stay). Throws what
+  /// SecureContext throws, leaving the server's context as it was.
+  void setSecureContext(const SecureContextOptions& options);
+
+  /// What a new connection's handshake asks for its context by name: the SNICallback
+  /// option, else Node's default callback over addContext's contexts, else nothing.
+  SNICallbackFunction connectionSNICallback() const;
+
  protected:
   net::SocketPtr make_socket(berth::Stream stream, const net::SocketOptions& options) override;
 
@@ -72,6 +97,10 @@ class Server : public net::Server {
   SecureContext context_;
   std::chrono::milliseconds handshake_timeout_;
   SNICallbackFunction sni_callback_;
+  // addContext's (hostname pattern, context), oldest first; shared with the callbacks of
+  // handshakes under way, replaced (never changed) by addContext.
+  using NamedContexts = std::vector<std::pair<std::string, SecureContext>>;
+  std::shared_ptr<const NamedContexts> named_contexts_;
 };
 
 using ServerPtr = std::shared_ptr<Server>;

@@ -151,6 +151,7 @@ class TLSSocket : public net::Socket, private berth::detail::Transport {
   std::shared_ptr<TLSSocket> self() { return std::static_pointer_cast<TLSSocket>(shared_from_this()); }
   asio::awaitable<void> run_handshake(std::shared_ptr<TLSSocket> self);
   asio::awaitable<void> read_loop(std::shared_ptr<TLSSocket> self, std::uint64_t generation);
+  asio::awaitable<void> read_past_tls_error(std::shared_ptr<TLSSocket> self, std::uint64_t generation);
   asio::awaitable<void> run_shutdown(std::shared_ptr<TLSSocket> self);
   void handshake_failed(Error error);
   void on_handshake_timeout();
