@@ -187,8 +187,14 @@ namespace {
 thread_local Loop* current_loop = nullptr;
 }  // namespace
 
+// An owned io_context is run by one thread, and every I/O object on it is used on that
+// thread only (README, "Thread rules"): Asio's per-descriptor lock has nothing to guard,
+// so it is off (UNSAFE_IO: two mutex operations fewer per readiness wait and per I/O
+// completion). The scheduler keeps its lock: posting from other threads stays safe.
 Loop::Loop()
-    : owned_(std::make_unique<asio::io_context>(1)), context_(owned_.get()), hooks_(&state_of(*context_).hooks) {
+    : owned_(std::make_unique<asio::io_context>(ASIO_CONCURRENCY_HINT_UNSAFE_IO)),
+      context_(owned_.get()),
+      hooks_(&state_of(*context_).hooks) {
   if (!current_loop) current_loop = this;
   hooks_->context = context_;
 }
