@@ -423,6 +423,47 @@ TEST_CASE("tls::connect({socket}) over a connecting net::Socket: 'connect' (with
   CHECK(std::count(trace.lines.begin(), trace.lines.end(), "after close: raw.destroyed true") == 1);
 }
 
+TEST_CASE("tls::connect({socket}): bytes the wrapped socket had read and not given out are the start of the TLS "
+          "stream",
+          "[tls][tls_api][wrap]") {
+  // probe10: a plain server says "OK\n" before the client wraps its socket, then answers
+  // the ClientHello with a plain-text line and ends. Node feeds the buffered "OK\n" to the
+  // TLS session, which finds no TLS record in it.
+  Trace trace;
+  std::string message;
+  net::ServerPtr server;
+  net::SocketPtr raw;
+  server = net::createServer([](const net::SocketPtr& s) {
+    s->write("OK\n");
+    s->on(berth::events::error, [](const Error&) {});
+    s->once(net::events::data, [s](BufferView) { s->end("HTTP/1.0 400 Bad Request\r\n\r\n"); });
+  });
+  server->listen(0, "127.0.0.1", [&] {
+    raw = net::connect(server->address()->port, "127.0.0.1");
+    raw->on(net::events::connect, [&] {
+      berth::setTimeout([&] {
+        trace("raw readableLength " + std::to_string(raw->readableLength()));
+        tls::ConnectionOptions options;
+        options.socket = raw;
+        options.rejectUnauthorized = false;
+        auto c = tls::connect(options, [&] { trace("secureConnect"); });
+        c->on(berth::events::error, [&](const Error& e) {
+          trace("error " + e.code);
+          message = e.message;
+        });
+        c->on(net::events::close, [&](bool) {
+          trace("close raw readableLength " + std::to_string(raw->readableLength()));
+          server->close();
+        });
+      }, 100ms);
+    });
+  });
+  run_loop();
+  CHECK(trace.lines == Lines{"raw readableLength 3", "error ERR_SSL_WRONG_VERSION_NUMBER", "close raw readableLength 0"});
+  CHECK(berth::test::openssl_line_shape(message) ==
+        "<thread>:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:<file>:<line>:\n");
+}
+
 TEST_CASE("destroy() on the wrapped net::Socket closes the TLSSocket without error", "[tls][tls_api][wrap]") {
   // probe8 socketRawDestroyed (Node: C close, then raw close; berth: raw first, as the
   // TLSSocket hears the wrapped socket's 'close')

@@ -326,6 +326,60 @@ TEST_CASE("shutdown() sends close_notify and a FIN: the peer's read ends, and th
   });
 }
 
+TEST_CASE("receive(): a server that read the first bytes itself (sniffing for TLS) hands them over, and the "
+          "handshake and the data go through",
+          "[tls]") {
+  // Node: new TLSSocket(socket) feeds what the socket had buffered to the TLS session
+  // (_tls_wrap.js _init, test/tls_probes/probe10.js for the client side).
+  run_coro([&]() -> asio::awaitable<void> {
+    auto ex = co_await asio::this_coro::executor;
+    auto server_ctx = server_context(certs().server);
+    auto client_ctx = client_context(certs().ca.cert);
+    Acceptor acceptor(ex);
+    berth::ListenOptions listen;
+    listen.host = "127.0.0.1";
+    acceptor.listen(listen);
+    std::string sniffed;
+    std::string server_got;
+    Error server_error;
+    auto server_side = [&]() -> asio::awaitable<void> {
+      berth::Stream raw = co_await acceptor.accept();
+      // The first 7 bytes: a TLS record header (0x16: handshake) and the start of the
+      // ClientHello, read in plain text before deciding.
+      std::array<std::uint8_t, 7> head{};
+      std::size_t got = 0;
+      while (got < head.size()) got += co_await raw.read_some(asio::buffer(head.data() + got, head.size() - got));
+      sniffed = head[0] == 0x16 ? "tls" : "plain";
+      tls::Stream stream(std::move(raw), server_ctx);
+      stream.receive(berth::BufferView(head.data(), head.size()));
+      co_await stream.handshake(tls::server, server_error);
+      if (server_error) co_return;
+      server_got = co_await read_all(stream);
+      co_await stream.write(std::string_view("pong"));
+      co_await stream.shutdown();
+    };
+    std::string client_got;
+    Error client_error;
+    auto client_side = [&]() -> asio::awaitable<void> {
+      berth::ConnectOptions connect;
+      connect.host = "127.0.0.1";
+      connect.port = acceptor.address()->port;
+      tls::ConnectOptions options(connect, client_ctx);
+      tls::Stream stream = co_await tls::connect(options, client_error);
+      if (client_error) co_return;
+      co_await stream.write(std::string_view("ping"));
+      co_await stream.shutdown();
+      client_got = co_await read_all(stream);
+    };
+    co_await (server_side() && client_side());
+    CHECK(sniffed == "tls");
+    CHECK_FALSE(server_error);
+    CHECK_FALSE(client_error);
+    CHECK(server_got == "ping");
+    CHECK(client_got == "pong");
+  });
+}
+
 TEST_CASE("a peer that closes mid-handshake is ECONNRESET with Node's message on both sides", "[tls]") {
   run_coro([&]() -> asio::awaitable<void> {
     auto ex = co_await asio::this_coro::executor;

@@ -86,6 +86,10 @@ void TLSSocket::transport_connected() {
   if (tls_ || !stream_) return;
   tls_.emplace(*stream_, context_, borrow);
   tls_generation_ = connect_generation_;
+  if (received_before_tls_.size() > 0) {
+    tls_->receive(BufferView(received_before_tls_));
+    received_before_tls_ = Buffer();
+  }
   install_keylog();
   berth::detail::spawn(berth::detail::callback_executor(*loop_), run_handshake(self()));
 }
@@ -169,6 +173,11 @@ void TLSSocket::take_parent_stream(const net::SocketPtr& parent) {
     });
     return;
   }
+  // Node's _init: what the wrapped socket had already read (and not given out) is the
+  // start of the TLS stream.
+  std::vector<std::uint8_t> buffered;
+  while (auto chunk = parent->read()) buffered.insert(buffered.end(), chunk->begin(), chunk->end());
+  if (!buffered.empty()) received_before_tls_ = Buffer(std::move(buffered));
   // The wrapped socket stops reading: its readiness wait is cancelled and, finding a
   // newer generation, reads nothing.
   parent->reading_ = false;

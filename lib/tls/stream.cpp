@@ -1,10 +1,15 @@
 #include "berth/tls/stream.hpp"
 
+#include <asio/associated_executor.hpp>
+#include <asio/async_result.hpp>
+#include <asio/buffer.hpp>
+#include <asio/post.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/steady_timer.hpp>
 #include <cstring>
 #include <exception>
 #include <utility>
+#include <vector>
 #include <asio/ssl/error.hpp>
 #include <asio/ssl/stream.hpp>
 #include <asio/use_awaitable.hpp>
@@ -35,6 +40,48 @@ struct SniWait {
 
 int ex_data_index();
 
+// The connection as asio::ssl reads it: bytes received before TLS took it over
+// (Stream::receive) first, then the socket.
+class ReceivedFirst {
+ public:
+  using socket_type = berth::Stream::socket_type;
+  using lowest_layer_type = socket_type::lowest_layer_type;
+  using executor_type = socket_type::executor_type;
+
+  explicit ReceivedFirst(socket_type& socket) : socket_(&socket) {}
+
+  executor_type get_executor() { return socket_->get_executor(); }
+  lowest_layer_type& lowest_layer() { return socket_->lowest_layer(); }
+  const lowest_layer_type& lowest_layer() const { return socket_->lowest_layer(); }
+
+  void receive(BufferView bytes) { received_.insert(received_.end(), bytes.begin(), bytes.end()); }
+
+  template <class MutableBuffers, class Token>
+  auto async_read_some(const MutableBuffers& buffers, Token&& token) {
+    return asio::async_initiate<Token, void(std::error_code, std::size_t)>(
+        [this](auto handler, const MutableBuffers& buffers) {
+          if (received_.empty()) {
+            socket_->async_read_some(buffers, std::move(handler));
+            return;
+          }
+          const std::size_t n = asio::buffer_copy(buffers, asio::buffer(received_));
+          received_.erase(received_.begin(), received_.begin() + static_cast<std::ptrdiff_t>(n));
+          auto executor = asio::get_associated_executor(handler, socket_->get_executor());
+          asio::post(executor, [handler = std::move(handler), n]() mutable { std::move(handler)(std::error_code{}, n); });
+        },
+        token, buffers);
+  }
+
+  template <class ConstBuffers, class Token>
+  auto async_write_some(const ConstBuffers& buffers, Token&& token) {
+    return socket_->async_write_some(buffers, std::forward<Token>(token));
+  }
+
+ private:
+  socket_type* socket_;
+  std::vector<std::uint8_t> received_;
+};
+
 struct TlsStreamState {
   TlsStreamState(berth::Stream&& s, const SecureContext& c)
       : owned(std::move(s)), stream(owned), context(c.state()), ssl(stream.socket(), context->context) {
@@ -51,7 +98,7 @@ struct TlsStreamState {
   berth::Stream owned;     // the stream, unless borrowed
   berth::Stream& stream;   // owned, or the borrowed one
   std::shared_ptr<SecureContextState> context;
-  asio::ssl::stream<berth::Stream::socket_type&> ssl;
+  asio::ssl::stream<ReceivedFirst> ssl;
   Role role = Role::client;
   bool authorized = false;
   std::string authorization_error;
@@ -535,6 +582,8 @@ asio::awaitable<void> Stream::shutdown(Error& error) {
   }
   s.stream.shutdown_write(error);
 }
+
+void Stream::receive(BufferView bytes) { state_->ssl.next_layer().receive(bytes); }
 
 void Stream::close() noexcept { state_->stream.close(); }
 

@@ -171,6 +171,7 @@ class TLSSocket : public net::Socket, private berth::detail::Transport {
   bool session_emitted_ = false;
   bool keylog_to_server_ = false;    // the server had 'keylog' listeners at the connection
   std::uint64_t tls_generation_ = 0; // connect_generation_ when tls_ was made for stream_
+  Buffer received_before_tls_;        // what a wrapped socket had read, for tls_ first
 };
 
 /// `tls.connect(options[, callback])`: connects (as net::connect, with its events and
@@ -189,8 +190,8 @@ class TLSSocket : public net::Socket, private berth::detail::Transport {
 /// the handshake; writes still queued on the wrapped socket go out first. berth's
 /// ownership differs from Node's shared handle in what the wrapped socket can still do:
 /// - it reads nothing more and emits no 'data', 'end' or 'finish' (as in Node, where the
-///   TLS layer consumes its reads); bytes it had already read and buffered while paused
-///   are not handed to TLS (Node feeds them in);
+///   TLS layer consumes its reads); bytes it had already read and not given out are, as
+///   in Node, the start of the TLS stream (read() empties its buffer into it);
 /// - a write() or end() on it fails as on a socket without a connection (ERR_SOCKET_CLOSED,
 ///   then it is destroyed, which closes the TLSSocket); Node would write the bytes raw
 ///   into the TLS stream, corrupting it;

@@ -108,7 +108,10 @@ class Stream {
   ///   and authorizationError() set to that code.
   /// - a protocol failure: ERR_SSL_<OpenSSL's reason> (ERR_SSL_WRONG_VERSION_NUMBER,
   ///   ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION, ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE,
-  ///   ERR_SSL_NO_APPLICATION_PROTOCOL, ...), message OpenSSL's error string.
+  ///   ERR_SSL_NO_APPLICATION_PROTOCOL, ...), message OpenSSL's error line as Node gives it
+  ///   (ERR_print_errors: "<thread id>:error:0A00010B:SSL routines:ssl3_get_record:wrong
+  ///   version number:<source file>:<line>:<data>\n", the data e.g. "SSL alert number 120"
+  ///   for an alert the peer sent).
   /// - the peer closes before the handshake ends: ECONNRESET, "Client network socket
   ///   disconnected before secure TLS connection was established" (a client, with the
   ///   peer's address and port) or "socket hang up" (a server), as Node.
@@ -145,6 +148,13 @@ class Stream {
   /// reads end; its own close_notify or FIN ends ours). Counts as the one write in flight.
   asio::awaitable<void> shutdown();
   asio::awaitable<void> shutdown(Error& error);
+
+  /// Bytes that arrived on the connection before TLS took it over (a protocol that
+  /// upgrades to TLS may have read them with its plain-text part): the handshake and the
+  /// reads take them before anything further from the socket, in the order given. Node's
+  /// TLSSocket does the same with what a wrapped socket had buffered. Call it before
+  /// handshake() for the handshake's bytes.
+  void receive(BufferView bytes);
 
   /// Closes the socket at once (Node's destroy()), without close_notify.
   void close() noexcept;
