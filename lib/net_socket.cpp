@@ -40,6 +40,61 @@ std::span<std::uint8_t> shared_read_buffer() {
   return buffer;
 }
 
+// The memory of readiness-wait operations (arm_read's): each idle socket holds one such
+// operation, so it gets a block of its own size. With Asio's default recycling allocator it
+// would take whatever block the thread last freed, often a larger one (an accept
+// operation's, 320 bytes), for as long as the socket stays idle. A few freed blocks per
+// thread are kept for the next waits, so re-arming after each read allocates nothing.
+struct WaitBlockCache {
+  static constexpr int slots = 4;
+  void* blocks[slots] = {};
+  std::size_t size = 0;  // of every cached block: they are all one operation type's
+  bool gone = false;     // the thread is exiting: free blocks at once
+};
+thread_local WaitBlockCache wait_block_cache;  // trivially destructible: valid all thread long
+struct WaitBlockCacheRelease {
+  ~WaitBlockCacheRelease() {
+    for (void*& block : wait_block_cache.blocks) ::operator delete(std::exchange(block, nullptr));
+    wait_block_cache.gone = true;
+  }
+};
+
+void* wait_block_allocate(std::size_t size) {
+  WaitBlockCache& cache = wait_block_cache;
+  if (cache.size == size)
+    for (void*& block : cache.blocks)
+      if (block != nullptr) return std::exchange(block, nullptr);
+  thread_local WaitBlockCacheRelease release;  // registers the release once per thread
+  return ::operator new(size);
+}
+
+void wait_block_deallocate(void* block, std::size_t size) noexcept {
+  WaitBlockCache& cache = wait_block_cache;
+  if (!cache.gone && (cache.size == size || cache.size == 0)) {
+    cache.size = size;
+    for (void*& slot : cache.blocks)
+      if (slot == nullptr) {
+        slot = block;
+        return;
+      }
+  }
+  ::operator delete(block);
+}
+
+template <class T>
+struct WaitAllocator {
+  using value_type = T;
+  WaitAllocator() noexcept = default;
+  template <class U>
+  WaitAllocator(const WaitAllocator<U>&) noexcept {}
+  T* allocate(std::size_t n) { return static_cast<T*>(wait_block_allocate(n * sizeof(T))); }
+  void deallocate(T* p, std::size_t n) noexcept { wait_block_deallocate(p, n * sizeof(T)); }
+  template <class U>
+  friend bool operator==(const WaitAllocator&, const WaitAllocator<U>&) noexcept {
+    return true;
+  }
+};
+
 Error destroyed_error() {
   return Error("ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed");
 }
@@ -413,6 +468,20 @@ void Socket::stop_reading() {
   if (stream_) stream_->set_reading(false);
 }
 
+// arm_read's completion handler: a struct rather than a lambda for its allocator.
+struct Socket::ReadWait {
+  using allocator_type = WaitAllocator<void>;
+  allocator_type get_allocator() const noexcept { return {}; }
+
+  void operator()(const std::error_code& ec) {
+    berth::detail::run_callback(hooks, [&] { self->on_readable(ec, generation); });
+  }
+
+  std::shared_ptr<Socket> self;
+  std::uint64_t generation;
+  berth::detail::LoopHooks* hooks;
+};
+
 // Reading is a readiness callback, as libuv's uv_read_start, rather than a coroutine:
 // an idle socket then holds one small wait operation and no coroutine frames, and
 // pause()/resume() start nothing new (a pending wait simply finds reading_ false).
@@ -425,11 +494,9 @@ void Socket::arm_read() {
   // The stream is on the io_context's own executor, so Asio invokes this directly; the
   // loop's callback step (nextTick drains) is run here rather than by a wrapping executor.
   stream_->socket().async_wait(berth::Stream::socket_type::wait_read,
-                               [self = shared_from_this(), generation = read_generation_,
-                                hooks = berth::detail::hooks_of(*loop_)](const std::error_code& ec) {
-                                 berth::detail::run_callback(hooks, [&] { self->on_readable(ec, generation); });
-                               });
+                               ReadWait{shared_from_this(), read_generation_, berth::detail::hooks_of(*loop_)});
 }
+
 
 void Socket::on_readable(const std::error_code& wait_error, std::uint64_t generation) {
   // Loop liveness: whatever stopped reading in here (EOF, onread returning false,

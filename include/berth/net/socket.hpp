@@ -497,6 +497,7 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   void connect_adopted_to(const Endpoint& endpoint, std::string address, std::optional<int> port);
   void start_reading();
   void stop_reading();
+  struct ReadWait;  // arm_read's handler
   void arm_read();
   void on_readable(const std::error_code& wait_error, std::uint64_t generation);
   void on_chunk(const std::uint8_t* data, std::size_t n, std::span<std::uint8_t> buffer);
