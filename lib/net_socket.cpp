@@ -96,6 +96,7 @@ void wait_block_deallocate(void* block, std::size_t size) noexcept { BlockCache<
 // Socket::Cold's memory: a connection that ends in an error (a peer's reset) makes one,
 // so a server whose connections come and go re-uses the blocks of those gone.
 struct ColdBlocks;
+struct WarmBlocks;
 
 template <class T>
 struct WaitAllocator {
@@ -139,12 +140,6 @@ struct Socket::Cold {
   std::shared_ptr<asio::cancellation_signal> connect_cancel;  // cancels a pending connect on destroy()
   std::vector<std::string> attempted;
   std::optional<Error> errored;
-  // Readable side: the buffer of data read and not yet consumed (decoded text once
-  // setEncoding() was called), an emptied buffer kept for its capacity, the decoder.
-  std::vector<std::uint8_t> unconsumed;
-  std::vector<std::uint8_t> spare;
-  std::optional<StringDecoder> decoder;
-  std::string decoded;
   // Writable side: the batch the write pump is sending, the writes not done yet.
   std::vector<std::uint8_t> inflight;
   std::size_t inflight_done = 0;    // of inflight, what the kernel took so far
@@ -157,6 +152,15 @@ struct Socket::Cold {
   unsigned keep_alive_delay_s = 0;
   std::vector<WriteHandler> end_callbacks;
   std::vector<WriteHandler> ends_cut_short;  // end() callbacks of a destroyed socket, still to call
+};
+
+struct Socket::Warm {
+  // Readable side: the buffer of data read and not yet consumed (decoded text once
+  // setEncoding() was called), an emptied buffer kept for its capacity, the decoder.
+  std::vector<std::uint8_t> unconsumed;
+  std::vector<std::uint8_t> spare;
+  std::optional<StringDecoder> decoder;
+  std::string decoded;
   // Idle timeout.
   std::optional<std::chrono::milliseconds> timeout;
   std::chrono::steady_clock::time_point last_activity{};
@@ -182,6 +186,24 @@ void Socket::ColdDeleter::operator()(Cold* cold) const noexcept {
   BlockCache<ColdBlocks>::deallocate(cold, sizeof(Cold));
 }
 
+Socket::Warm& Socket::warm() {
+  if (!warm_) [[unlikely]] {
+    void* block = BlockCache<WarmBlocks>::allocate(sizeof(Warm));
+    try {
+      warm_.reset(new (block) Warm());
+    } catch (...) {
+      BlockCache<WarmBlocks>::deallocate(block, sizeof(Warm));
+      throw;
+    }
+  }
+  return *warm_;
+}
+
+void Socket::WarmDeleter::operator()(Warm* warm) const noexcept {
+  warm->~Warm();
+  BlockCache<WarmBlocks>::deallocate(warm, sizeof(Warm));
+}
+
 const Error* Socket::errored_ptr() const noexcept {
   return cold_ && cold_->errored ? &*cold_->errored : nullptr;
 }
@@ -192,7 +214,7 @@ const std::optional<Error>& Socket::errored() const noexcept {
 }
 
 std::optional<std::chrono::milliseconds> Socket::timeout() const noexcept {
-  return cold_ ? cold_->timeout : std::nullopt;
+  return warm_ ? warm_->timeout : std::nullopt;
 }
 
 const std::vector<std::string>& Socket::autoSelectFamilyAttemptedAddresses() const noexcept {
@@ -333,10 +355,8 @@ Socket& Socket::connect(ConnectOptions options, std::function<void()> connectLis
     // A destroyed socket may connect again; its counters restart.
     destroyed_ = close_emitted_ = false;
     ending_ = fin_sent_ = finish_posted_ = finished_ = eof_ = end_emitted_ = peer_ended_ = false;
-    if (cold_) {
-      cold_->errored.reset();
-      cold_->unconsumed.clear();  // the flowing state (resume()/pause()) carries over, as in Node
-    }
+    if (cold_) cold_->errored.reset();
+    if (warm_) warm_->unconsumed.clear();  // the flowing state (resume()/pause()) carries over, as in Node
     bytes_read_ = 0;
     sent_ = queued_total_ = 0;
     queued_length_ = 0;
@@ -666,7 +686,7 @@ void Socket::on_chunk(const std::uint8_t* data, std::size_t n, std::span<std::ui
   // no 'data' listener while flowing, Node drops it too). A listener added with
   // prependListener() before any resume() (which, as in Node, does not start the flow)
   // is served the same way.
-  if ((!cold_ || cold_->unconsumed.empty()) &&
+  if ((!warm_ || warm_->unconsumed.empty()) &&
       (flowing_ == true || (!flowing_ && !readable_listening_ && listenerCount(events::data) > 0))) {
     emit_data(data, n);
     return;
@@ -675,10 +695,10 @@ void Socket::on_chunk(const std::uint8_t* data, std::size_t n, std::span<std::ui
 }
 
 void Socket::emit_data(const std::uint8_t* data, std::size_t n) {
-  if (cold_ && cold_->decoder) {
-    std::string& decoded = cold_->decoded;
+  if (warm_ && warm_->decoder) {
+    std::string& decoded = warm_->decoded;
     decoded.clear();
-    cold_->decoder->write(BufferView(data, n), decoded);
+    warm_->decoder->write(BufferView(data, n), decoded);
     if (!decoded.empty()) fire(events::data, BufferView(decoded));
   } else {
     fire(events::data, BufferView(data, n));
@@ -686,7 +706,7 @@ void Socket::emit_data(const std::uint8_t* data, std::size_t n) {
 }
 
 void Socket::buffer_append(const std::uint8_t* data, std::size_t n) {
-  Cold& c = cold();
+  Warm& c = warm();
   c.unconsumed.insert(c.unconsumed.end(), data, data + n);
   length_ += c.decoder ? js_length(std::string_view(reinterpret_cast<const char*>(data), n)) : n;
 }
@@ -695,10 +715,10 @@ void Socket::buffer_append(const std::uint8_t* data, std::size_t n) {
 // 'readable' scheduled when awaited, and reading stops at the high water mark
 // (push() returning false makes Node's socket call readStop()).
 void Socket::push_chunk(const std::uint8_t* data, std::size_t n) {
-  if (cold_ && cold_->decoder) {
-    std::string& decoded = cold_->decoded;
+  if (warm_ && warm_->decoder) {
+    std::string& decoded = warm_->decoded;
     decoded.clear();
-    cold_->decoder->write(BufferView(data, n), decoded);
+    warm_->decoder->write(BufferView(data, n), decoded);
     if (decoded.empty()) return;  // half a character: nothing to add yet
     buffer_append(reinterpret_cast<const std::uint8_t*>(decoded.data()), decoded.size());
   } else {
@@ -778,7 +798,7 @@ bool Socket::read_impl(std::optional<std::size_t> size, std::optional<Buffer>* r
   }
   // The flow reuses the capacity of its last chunk: a paused-and-resumed pipe (or any
   // flow through the buffer) does not allocate for every chunk.
-  Cold& c = cold();  // n > 0: something is buffered, so it exists
+  Warm& c = warm();  // n > 0: something is buffered, so it exists
   std::vector<std::uint8_t> chunk = lend ? std::move(*lend) : result ? std::vector<std::uint8_t>() : std::move(c.spare);
   chunk.clear();
   std::size_t bytes = c.decoder ? utf8_prefix_bytes(c.unconsumed, n) : n;
@@ -828,7 +848,7 @@ void Socket::unshift(BufferView chunk) {
     fire(events::data, chunk);
     return;
   }
-  Cold& c = cold();
+  Warm& c = warm();
   std::size_t units = c.decoder ? js_length(chunk) : chunk.size();
   c.unconsumed.insert(c.unconsumed.begin(), chunk.begin(), chunk.end());
   length_ += units;
@@ -879,10 +899,10 @@ void Socket::on_eof() {
   if (eof_) return;
   // Node's onEofChunk: the decoder's remainder joins the buffer, 'readable' is emitted
   // at once; then net's onStreamRead calls read(0), which ends an empty stream.
-  if (cold_ && cold_->decoder) {
-    std::string& decoded = cold_->decoded;
+  if (warm_ && warm_->decoder) {
+    std::string& decoded = warm_->decoded;
     decoded.clear();
-    cold_->decoder->end({}, decoded);
+    warm_->decoder->end({}, decoded);
     if (!decoded.empty()) buffer_append(reinterpret_cast<const std::uint8_t*>(decoded.data()), decoded.size());
   }
   eof_ = true;
@@ -919,7 +939,7 @@ Socket& Socket::resume() {
     // With a 'readable' listener resume() does not flow, as in Node.
     flowing_ = !readable_listening_;
     if (!resume_scheduled_ && !destroyed_) {
-      if (*flowing_ && (!cold_ || cold_->unconsumed.empty()) && !eof_) {
+      if (*flowing_ && (!warm_ || warm_->unconsumed.empty()) && !eof_) {
         // Nothing waits: Node's resume_ would only read(0), which starts reading.
         start_reading();
       } else {
@@ -972,7 +992,7 @@ void Socket::update_readable_listening() {
 }
 
 Socket& Socket::setEncoding(Encoding encoding) {
-  Cold& c = cold();
+  Warm& c = warm();
   bool was_text = c.decoder.has_value();
   c.decoder.emplace(encoding);
   // Node decodes what is buffered already (text buffered before stays as it is).
@@ -1313,7 +1333,7 @@ void Socket::destroy_impl(std::optional<Error> error, bool reset) {
   reading_ = false;
   ++read_generation_;
   if (error) cold().errored = error;
-  if (cold_ && cold_->timer) cold_->timer->cancel();
+  if (warm_ && warm_->timer) warm_->timer->cancel();
   timer_armed_ = false;
   if (cold_ && cold_->abort_listener && cold_->signal) {
     cold_->signal->removeListener(*cold_->abort_listener);
@@ -1417,13 +1437,13 @@ void Socket::touch() noexcept {
   timeout_fired_ = false;
   // Only an idle timeout reads the time of the last activity (setTimeout sets it too):
   // no clock read per read and per write otherwise.
-  if (!cold_ || !cold_->timeout || cold_->timeout->count() <= 0) return;
-  cold_->last_activity = std::chrono::steady_clock::now();
+  if (!warm_ || !warm_->timeout || warm_->timeout->count() <= 0) return;
+  warm_->last_activity = std::chrono::steady_clock::now();
   if (!timer_armed_ && !destroyed_) arm_timer();
 }
 
 void Socket::arm_timer() {
-  Cold& c = cold();
+  Warm& c = warm();
   if (!c.timer) c.timer.emplace(berth::detail::callback_executor(*loop_));
   timer_armed_ = true;
   c.timer->expires_at(c.last_activity + *c.timeout);
@@ -1438,7 +1458,7 @@ void Socket::arm_timer() {
 
 void Socket::on_timer() {
   timer_armed_ = false;
-  Cold& c = cold();  // the timer is in it
+  Warm& c = warm();  // the timer is in it
   if (destroyed_ || !c.timeout || c.timeout->count() == 0) return;
   auto now = std::chrono::steady_clock::now();
   if (now < c.last_activity + *c.timeout) {
@@ -1447,9 +1467,9 @@ void Socket::on_timer() {
   }
   // Node's _onTimeout: a write the kernel is still taking that moved since the timer
   // last looked is activity; a queue that did not move is idle.
-  std::uint64_t progress = sent_ + c.inflight_done;
-  if (batch_in_kernel_ && progress != c.progress_mark) {
-    c.progress_mark = progress;
+  // (A batch in the kernel means the write pump made Cold.)
+  if (batch_in_kernel_ && sent_ + cold_->inflight_done != cold_->progress_mark) {
+    cold_->progress_mark = sent_ + cold_->inflight_done;
     c.last_activity = now;
     arm_timer();
     return;
@@ -1461,7 +1481,7 @@ void Socket::on_timer() {
 
 Socket& Socket::setTimeout(std::chrono::milliseconds timeout, std::function<void()> callback) {
   if (destroyed_) return *this;
-  Cold& c = cold();
+  Warm& c = warm();
   c.timeout = timeout;
   if (timeout.count() == 0) {
     if (c.timer) c.timer->cancel();
@@ -1484,7 +1504,7 @@ Socket& Socket::setTimeout(std::chrono::milliseconds timeout, std::function<void
 Socket& Socket::setTimeout(double ms, std::function<void()> callback) {
   if (destroyed_) return *this;
   // Node assigns socket.timeout before it validates the value.
-  if (!std::isnan(ms) && !std::isinf(ms)) cold().timeout = std::chrono::milliseconds(static_cast<long long>(ms));
+  if (!std::isnan(ms) && !std::isinf(ms)) warm().timeout = std::chrono::milliseconds(static_cast<long long>(ms));
   if (!(ms >= 0) || std::isinf(ms))
     throw Error("ERR_OUT_OF_RANGE",
                 "The value of \"msecs\" is out of range. It must be a non-negative finite number. Received " +

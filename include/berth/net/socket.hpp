@@ -546,15 +546,22 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   bool fire(const Event& event, A&&... args);
   void emit_finish();
 
-  // What only some sockets ever need (a connect(), setTimeout(), setEncoding(), data
-  // buffered in paused mode, a write queue, end() callbacks, an error, an abort signal...),
-  // allocated by its first use: an idle connection that echoes as it reads has none, and
-  // holds about 450 bytes (issue 14: an idle connection costs at most 1 KiB).
+  // What only some sockets ever need (a connect(), a write queue, end() callbacks, an
+  // error, an abort signal...), allocated by its first use: an idle connection that
+  // echoes as it reads has none, and holds about 450 bytes (issue 14: an idle connection
+  // costs at most 1 KiB).
   struct Cold;
   struct ColdDeleter {
     void operator()(Cold* cold) const noexcept;
   };
   Cold& cold();  // made on first use; it then lives as long as the socket
+  // What sockets gain in ordinary use: the paused-mode buffer and the decoder (a
+  // 'readable' listener, a SocketReader, pause()), the idle timeout (setTimeout()).
+  struct Warm;
+  struct WarmDeleter {
+    void operator()(Warm* warm) const noexcept;
+  };
+  Warm& warm();  // made on first use, like cold()
   const Error* errored_ptr() const noexcept;  // errored(), as a pointer
   void set_remote(berth::Stream& stream) noexcept;
   std::optional<AddressInfo> remote_info() const;
@@ -576,6 +583,7 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   berth::detail::Transport* transport_ = nullptr;
   std::shared_ptr<Server> server_;  // the accepting server lives while its connections do
   std::unique_ptr<Cold, ColdDeleter> cold_;
+  std::unique_ptr<Warm, WarmDeleter> warm_;
   std::size_t high_water_mark_;
   std::size_t readable_high_water_mark_;
   // Node's ReadableState length: data read and not yet consumed (Cold::unconsumed holds
