@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 
 #include "berth/is_ip.hpp"
 #include "block_list_filter.hpp"
@@ -40,6 +41,77 @@ std::span<std::uint8_t> shared_read_buffer() {
   return buffer;
 }
 
+// A thread's cache of a few freed blocks of one size, for objects many sockets allocate
+// and free in turn: re-using them allocates nothing.
+template <class Tag>
+class BlockCache {
+ public:
+  static void* allocate(std::size_t size) {
+    State& cache = state;
+    if (cache.size == size)
+      for (void*& block : cache.blocks)
+        if (block != nullptr) return std::exchange(block, nullptr);
+    thread_local Release release;  // registers the release once per thread
+    return ::operator new(size);
+  }
+
+  static void deallocate(void* block, std::size_t size) noexcept {
+    State& cache = state;
+    if (!cache.gone && (cache.size == size || cache.size == 0)) {
+      cache.size = size;
+      for (void*& slot : cache.blocks)
+        if (slot == nullptr) {
+          slot = block;
+          return;
+        }
+    }
+    ::operator delete(block);
+  }
+
+ private:
+  struct State {
+    void* blocks[4] = {};
+    std::size_t size = 0;  // of every cached block: they are all one type's
+    bool gone = false;     // the thread is exiting: free blocks at once
+  };
+  struct Release {
+    ~Release() {
+      for (void*& block : state.blocks) ::operator delete(std::exchange(block, nullptr));
+      state.gone = true;
+    }
+  };
+  static thread_local State state;  // trivially destructible: valid all thread long
+};
+template <class Tag>
+thread_local typename BlockCache<Tag>::State BlockCache<Tag>::state;
+
+// The memory of readiness-wait operations (arm_read's): each idle socket holds one such
+// operation, so it gets a block of its own size. With Asio's default recycling allocator it
+// would take whatever block the thread last freed, often a larger one (an accept
+// operation's, 320 bytes), for as long as the socket stays idle.
+struct WaitBlocks;
+void* wait_block_allocate(std::size_t size) { return BlockCache<WaitBlocks>::allocate(size); }
+void wait_block_deallocate(void* block, std::size_t size) noexcept { BlockCache<WaitBlocks>::deallocate(block, size); }
+
+// Socket::Cold's memory: a connection that ends in an error (a peer's reset) makes one,
+// so a server whose connections come and go re-uses the blocks of those gone.
+struct ColdBlocks;
+struct WarmBlocks;
+
+template <class T>
+struct WaitAllocator {
+  using value_type = T;
+  WaitAllocator() noexcept = default;
+  template <class U>
+  WaitAllocator(const WaitAllocator<U>&) noexcept {}
+  T* allocate(std::size_t n) { return static_cast<T*>(wait_block_allocate(n * sizeof(T))); }
+  void deallocate(T* p, std::size_t n) noexcept { wait_block_deallocate(p, n * sizeof(T)); }
+  template <class U>
+  friend bool operator==(const WaitAllocator&, const WaitAllocator<U>&) noexcept {
+    return true;
+  }
+};
+
 Error destroyed_error() {
   return Error("ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed");
 }
@@ -61,24 +133,120 @@ void Socket::post(F&& f) {
   loop_->nextTick([self = shared_from_this(), f = std::forward<F>(f)]() mutable { f(); });
 }
 
+struct Socket::Cold {
+  // Connecting, errors.
+  std::optional<AbortSignal> signal;  // the `signal` option
+  std::optional<AbortSignal::ListenerId> abort_listener;
+  std::shared_ptr<asio::cancellation_signal> connect_cancel;  // cancels a pending connect on destroy()
+  std::vector<std::string> attempted;
+  std::optional<Error> errored;
+  // Writable side: the batch the write pump is sending, the writes not done yet.
+  std::vector<std::uint8_t> inflight;
+  std::size_t inflight_done = 0;    // of inflight, what the kernel took so far
+  std::uint64_t progress_mark = 0;  // sent_ + inflight_done when the timer last looked
+  berth::detail::Fifo<PendingWrite> pending;
+  // Writes made while connecting fail in a 'close' listener, at the place Node's
+  // own listener would be (registered by the first write handed on while connecting).
+  std::optional<ListenerId> connecting_writes_listener;
+  berth::detail::Fifo<PendingWrite> connecting_failed;
+  unsigned keep_alive_delay_s = 0;
+  std::vector<WriteHandler> end_callbacks;
+  std::vector<WriteHandler> ends_cut_short;  // end() callbacks of a destroyed socket, still to call
+};
+
+struct Socket::Warm {
+  // Readable side: the buffer of data read and not yet consumed (decoded text once
+  // setEncoding() was called), an emptied buffer kept for its capacity, the decoder.
+  std::vector<std::uint8_t> unconsumed;
+  std::vector<std::uint8_t> spare;
+  std::optional<StringDecoder> decoder;
+  std::string decoded;
+  // Idle timeout.
+  std::optional<std::chrono::milliseconds> timeout;
+  std::chrono::steady_clock::time_point last_activity{};
+  std::optional<asio::steady_timer> timer;  // made by the first setTimeout
+  std::optional<ListenerId> timeout_listener;
+};
+
+Socket::Cold& Socket::cold() {
+  if (!cold_) [[unlikely]] {
+    void* block = BlockCache<ColdBlocks>::allocate(sizeof(Cold));
+    try {
+      cold_.reset(new (block) Cold());
+    } catch (...) {
+      BlockCache<ColdBlocks>::deallocate(block, sizeof(Cold));
+      throw;
+    }
+  }
+  return *cold_;
+}
+
+void Socket::ColdDeleter::operator()(Cold* cold) const noexcept {
+  cold->~Cold();
+  BlockCache<ColdBlocks>::deallocate(cold, sizeof(Cold));
+}
+
+Socket::Warm& Socket::warm() {
+  if (!warm_) [[unlikely]] {
+    void* block = BlockCache<WarmBlocks>::allocate(sizeof(Warm));
+    try {
+      warm_.reset(new (block) Warm());
+    } catch (...) {
+      BlockCache<WarmBlocks>::deallocate(block, sizeof(Warm));
+      throw;
+    }
+  }
+  return *warm_;
+}
+
+void Socket::WarmDeleter::operator()(Warm* warm) const noexcept {
+  warm->~Warm();
+  BlockCache<WarmBlocks>::deallocate(warm, sizeof(Warm));
+}
+
+const Error* Socket::errored_ptr() const noexcept {
+  return cold_ && cold_->errored ? &*cold_->errored : nullptr;
+}
+
+const std::optional<Error>& Socket::errored() const noexcept {
+  static const std::optional<Error> none;
+  return cold_ ? cold_->errored : none;
+}
+
+std::optional<std::chrono::milliseconds> Socket::timeout() const noexcept {
+  return warm_ ? warm_->timeout : std::nullopt;
+}
+
+const std::vector<std::string>& Socket::autoSelectFamilyAttemptedAddresses() const noexcept {
+  static const std::vector<std::string> none;
+  return cold_ ? cold_->attempted : none;
+}
+
 Socket::Socket(PrivateTag, Loop& loop, SocketOptions options)
     : loop_(&loop),
-      options_(std::move(options)),
-      high_water_mark_(options_.highWaterMark),
-      readable_high_water_mark_(options_.highWaterMark) {}
+      high_water_mark_(options.highWaterMark),
+      readable_high_water_mark_(options.highWaterMark) {
+  options_.allowHalfOpen = options.allowHalfOpen;
+  options_.readable = options.readable;
+  options_.writable = options.writable;
+  if (options.onread) options_.onread = std::make_unique<OnRead>(std::move(*options.onread));
+  if (options.signal) cold().signal = std::move(options.signal);
+}
 
 Socket::~Socket() = default;
 
 void Socket::loop_shutdown() noexcept {
   EventEmitter::removeAllListeners();
+  if (!cold_) return;
+  Cold& c = *cold_;
   // Taken out first: destroying a callback may free a coroutine frame, and with it
   // whatever it owned (other sockets, a SocketReader that destroys this socket).
   std::vector<WriteHandler> dropped;
-  for (auto& w : pending_) dropped.push_back(std::move(w.callback));
-  for (auto& cb : end_callbacks_) dropped.push_back(std::move(cb));
-  for (auto& cb : ends_cut_short_) dropped.push_back(std::move(cb));
-  end_callbacks_.clear();
-  ends_cut_short_.clear();
+  for (auto& w : c.pending) dropped.push_back(std::move(w.callback));
+  for (auto& cb : c.end_callbacks) dropped.push_back(std::move(cb));
+  for (auto& cb : c.ends_cut_short) dropped.push_back(std::move(cb));
+  c.end_callbacks.clear();
+  c.ends_cut_short.clear();
   dropped.clear();
 }
 
@@ -88,10 +256,11 @@ SocketPtr Socket::create(SocketOptions options, Loop& loop) {
                 "The value of \"fd\" is out of range. It must be >= 0 && <= 2147483647. Received " +
                     std::to_string(*options.fd),
                 ErrorKind::RangeError);
+  std::optional<int> fd = options.fd;
   auto socket = std::make_shared<Socket>(PrivateTag{}, loop, std::move(options));
   socket->live_.link(loop.context(), socket);
-  if (socket->options_.fd) {
-    socket->attach(berth::Stream::adopt(loop.get_executor(), *socket->options_.fd));
+  if (fd) {
+    socket->attach(berth::Stream::adopt(loop.get_executor(), *fd));
     if (socket->options_.readable) socket->start_reading();
   }
   socket->watch_signal();
@@ -99,8 +268,8 @@ SocketPtr Socket::create(SocketOptions options, Loop& loop) {
 }
 
 void Socket::watch_signal() {
-  if (!options_.signal) return;
-  auto& signal = *options_.signal;
+  if (!cold_ || !cold_->signal) return;
+  auto& signal = *cold_->signal;
   // Unlike Node v20, a pre-aborted signal destroys the socket for good: a later
   // connect() does not revive it (see the README).
   if (signal.aborted()) {
@@ -111,7 +280,7 @@ void Socket::watch_signal() {
     auto self = shared_from_this();
     live_.hold(self);
     std::weak_ptr<Socket> weak = self;
-    abort_listener_ = signal.onAbort([weak, signal] {
+    cold_->abort_listener = signal.onAbort([weak, signal] {
       if (auto s = weak.lock()) s->destroy(signal.reason());
     });
   }
@@ -179,18 +348,18 @@ Socket& Socket::connect(ConnectOptions options, std::function<void()> connectLis
                 ErrorKind::RangeError);
   berth::validate_connect_options(core);  // throws synchronously, as Node does
   if (options.timeout) setTimeout(*options.timeout);
-  if (options.onread) options_.onread = options.onread;
+  if (options.onread) options_.onread = std::make_unique<OnRead>(*options.onread);
   touch();  // Node's connect() refreshes the idle timer
 
   if (destroyed_) {
     // A destroyed socket may connect again; its counters restart.
     destroyed_ = close_emitted_ = false;
     ending_ = fin_sent_ = finish_posted_ = finished_ = eof_ = end_emitted_ = peer_ended_ = false;
-    errored_.reset();
+    if (cold_) cold_->errored.reset();
+    if (warm_) warm_->unconsumed.clear();  // the flowing state (resume()/pause()) carries over, as in Node
     bytes_read_ = 0;
     sent_ = queued_total_ = 0;
     queued_length_ = 0;
-    unconsumed_.clear();  // the flowing state (resume()/pause()) carries over, as in Node
     length_ = 0;
   }
   if (ended_before_connect_) {
@@ -204,8 +373,8 @@ Socket& Socket::connect(ConnectOptions options, std::function<void()> connectLis
   if (connectListener) once(events::connect, std::move(connectListener));
   live_.hold(shared_from_this());  // until 'close', whoever else holds it
   connecting_ = true;
-  attempted_.clear();
-  std::uint64_t generation = ++connect_generation_;
+  cold().attempted.clear();
+  std::uint32_t generation = ++connect_generation_;
   std::weak_ptr<Socket> weak = weak_from_this();
   auto lookups = std::make_shared<int>(0);
   core.observers.lookup = [weak, lookups](const Error& e, const std::string& address, int family,
@@ -219,7 +388,7 @@ Socket& Socket::connect(ConnectOptions options, std::function<void()> connectLis
   core.observers.attempt = [weak, lookups](const std::string& ip, std::uint16_t port, int family) {
     if (auto s = weak.lock()) {
       // Node fills autoSelectFamilyAttemptedAddresses only when it tried several.
-      if (*lookups > 1) s->attempted_.push_back(ip + ":" + std::to_string(port));
+      if (*lookups > 1) s->cold().attempted.push_back(ip + ":" + std::to_string(port));
       s->fire(events::connectionAttempt, ip, static_cast<int>(port), family);
     }
   };
@@ -235,12 +404,12 @@ Socket& Socket::connect(ConnectOptions options, std::function<void()> connectLis
     connect_adopted(std::move(core));
     return *this;
   }
-  connect_cancel_ = std::make_shared<asio::cancellation_signal>();
+  cold().connect_cancel = std::make_shared<asio::cancellation_signal>();
   // Node starts connecting on the next tick: listeners added right after connect()
   // see 'lookup' and 'connectionAttempt'.
   auto start = [self = shared_from_this(), core = std::move(core), generation]() mutable {
     if (generation != self->connect_generation_ || self->destroyed_) return;
-    berth::detail::spawn(berth::detail::callback_executor(*self->loop_), self->connect_cancel_->slot(),
+    berth::detail::spawn(berth::detail::callback_executor(*self->loop_), self->cold_->connect_cancel->slot(),
                 [self, core = std::move(core), generation]() mutable -> asio::awaitable<void> {
                   // destroy() cancels this coroutine: its operations then complete
                   // with an error code rather than throwing out of run().
@@ -271,11 +440,23 @@ void Socket::attach(berth::Stream stream) {
   had_handle_ = true;
   live_.hold(shared_from_this());  // until 'close', whoever else holds it
   stream_.emplace(std::move(stream));
-  remote_cache_ = stream_->remote_address();
+  set_remote(*stream_);
   if (want_ref_ && !*want_ref_) stream_->unref();
   // Node's afterConnect applies only what was turned on before the handle existed.
   if (no_delay_) stream_->set_no_delay(true);
-  if (keep_alive_) stream_->set_keep_alive(true, keep_alive_delay_s_);
+  if (keep_alive_) stream_->set_keep_alive(true, cold_ ? cold_->keep_alive_delay_s : 0);
+}
+
+// The remote address cache, as a sockaddr (remoteAddress() and the others format it).
+void Socket::set_remote(berth::Stream& stream) noexcept {
+  remote_size_ = 0;
+  std::error_code ec;
+  Endpoint ep = stream.socket().remote_endpoint(ec);
+  if (ec) return;
+  int family = ep.data()->sa_family;
+  if ((family != AF_INET && family != AF_INET6) || ep.size() > sizeof remote_) return;
+  std::memcpy(remote_, ep.data(), ep.size());
+  remote_size_ = static_cast<std::uint8_t>(ep.size());
 }
 
 // Node's connect() on a socket that already has a handle (new Socket({fd})): the
@@ -285,7 +466,7 @@ void Socket::attach(berth::Stream stream) {
 // would fail that read with EINVAL. A name is looked up first, as Node's
 // lookupAndConnect does, and the first address tried.
 void Socket::connect_adopted(berth::ConnectOptions core) {
-  std::uint64_t generation = ++connect_generation_;
+  std::uint32_t generation = ++connect_generation_;
   auto fail_later = [this, generation](Error error) {
     post([this, generation, error = std::move(error)]() mutable {
       if (generation != connect_generation_ || destroyed_) return;
@@ -336,7 +517,7 @@ void Socket::connect_adopted(berth::ConnectOptions core) {
 }
 
 void Socket::connect_adopted_to(const Endpoint& endpoint, std::string address, std::optional<int> port) {
-  std::uint64_t generation = connect_generation_;
+  std::uint32_t generation = connect_generation_;
   if (port && *port <= 0) port.reset();  // Node names a port only above 0
   std::weak_ptr<Socket> weak = weak_from_this();
   // Asio makes the connect(2) call in async_connect itself; only its completion waits.
@@ -349,7 +530,7 @@ void Socket::connect_adopted_to(const Endpoint& endpoint, std::string address, s
           self->destroy_impl(Error::from_system(ec, "connect", address, port), false);
           return;
         }
-        self->remote_cache_ = self->stream_->remote_address();
+        self->set_remote(*self->stream_);
         self->connected();
       }));
 }
@@ -361,10 +542,10 @@ void Socket::on_connected(berth::Stream stream) {
 
 void Socket::connected() {
   touch();
-  if (connecting_writes_listener_) {
+  if (cold_ && cold_->connecting_writes_listener) {
     // Node's write-on-connect drops its 'close' listener.
-    removeListener(events::close, *connecting_writes_listener_);
-    connecting_writes_listener_.reset();
+    removeListener(events::close, *cold_->connecting_writes_listener);
+    cold_->connecting_writes_listener.reset();
   }
   fire(events::connect);
   fire(events::ready);  // Node emits it even when a 'connect' listener destroyed the socket
@@ -413,6 +594,20 @@ void Socket::stop_reading() {
   if (stream_) stream_->set_reading(false);
 }
 
+// arm_read's completion handler: a struct rather than a lambda for its allocator.
+struct Socket::ReadWait {
+  using allocator_type = WaitAllocator<void>;
+  allocator_type get_allocator() const noexcept { return {}; }
+
+  void operator()(const std::error_code& ec) {
+    berth::detail::run_callback(hooks, [&] { self->on_readable(ec, generation); });
+  }
+
+  std::shared_ptr<Socket> self;
+  std::uint64_t generation;
+  berth::detail::LoopHooks* hooks;
+};
+
 // Reading is a readiness callback, as libuv's uv_read_start, rather than a coroutine:
 // an idle socket then holds one small wait operation and no coroutine frames, and
 // pause()/resume() start nothing new (a pending wait simply finds reading_ false).
@@ -425,11 +620,9 @@ void Socket::arm_read() {
   // The stream is on the io_context's own executor, so Asio invokes this directly; the
   // loop's callback step (nextTick drains) is run here rather than by a wrapping executor.
   stream_->socket().async_wait(berth::Stream::socket_type::wait_read,
-                               [self = shared_from_this(), generation = read_generation_,
-                                hooks = berth::detail::hooks_of(*loop_)](const std::error_code& ec) {
-                                 berth::detail::run_callback(hooks, [&] { self->on_readable(ec, generation); });
-                               });
+                               ReadWait{shared_from_this(), read_generation_, berth::detail::hooks_of(*loop_)});
 }
+
 
 void Socket::on_readable(const std::error_code& wait_error, std::uint64_t generation) {
   // Loop liveness: whatever stopped reading in here (EOF, onread returning false,
@@ -493,7 +686,7 @@ void Socket::on_chunk(const std::uint8_t* data, std::size_t n, std::span<std::ui
   // no 'data' listener while flowing, Node drops it too). A listener added with
   // prependListener() before any resume() (which, as in Node, does not start the flow)
   // is served the same way.
-  if (unconsumed_.empty() &&
+  if ((!warm_ || warm_->unconsumed.empty()) &&
       (flowing_ == true || (!flowing_ && !readable_listening_ && listenerCount(events::data) > 0))) {
     emit_data(data, n);
     return;
@@ -502,29 +695,32 @@ void Socket::on_chunk(const std::uint8_t* data, std::size_t n, std::span<std::ui
 }
 
 void Socket::emit_data(const std::uint8_t* data, std::size_t n) {
-  if (decoder_) {
-    decoded_.clear();
-    decoder_->write(BufferView(data, n), decoded_);
-    if (!decoded_.empty()) fire(events::data, BufferView(decoded_));
+  if (warm_ && warm_->decoder) {
+    std::string& decoded = warm_->decoded;
+    decoded.clear();
+    warm_->decoder->write(BufferView(data, n), decoded);
+    if (!decoded.empty()) fire(events::data, BufferView(decoded));
   } else {
     fire(events::data, BufferView(data, n));
   }
 }
 
 void Socket::buffer_append(const std::uint8_t* data, std::size_t n) {
-  unconsumed_.insert(unconsumed_.end(), data, data + n);
-  length_ += decoder_ ? js_length(std::string_view(reinterpret_cast<const char*>(data), n)) : n;
+  Warm& c = warm();
+  c.unconsumed.insert(c.unconsumed.end(), data, data + n);
+  length_ += c.decoder ? js_length(std::string_view(reinterpret_cast<const char*>(data), n)) : n;
 }
 
 // Node's push(chunk) of a chunk that is not emitted at once: buffered (decoded first),
 // 'readable' scheduled when awaited, and reading stops at the high water mark
 // (push() returning false makes Node's socket call readStop()).
 void Socket::push_chunk(const std::uint8_t* data, std::size_t n) {
-  if (decoder_) {
-    decoded_.clear();
-    decoder_->write(BufferView(data, n), decoded_);
-    if (decoded_.empty()) return;  // half a character: nothing to add yet
-    buffer_append(reinterpret_cast<const std::uint8_t*>(decoded_.data()), decoded_.size());
+  if (warm_ && warm_->decoder) {
+    std::string& decoded = warm_->decoded;
+    decoded.clear();
+    warm_->decoder->write(BufferView(data, n), decoded);
+    if (decoded.empty()) return;  // half a character: nothing to add yet
+    buffer_append(reinterpret_cast<const std::uint8_t*>(decoded.data()), decoded.size());
   } else {
     buffer_append(data, n);
   }
@@ -591,7 +787,7 @@ bool Socket::read_impl(std::optional<std::size_t> size, std::optional<Buffer>* r
   }
   // Read more from the kernel while below the high water mark.
   bool do_read = need_readable_ || length_ == 0 || length_ - n < readable_high_water_mark_;
-  if (eof_ || reading_ || destroyed_ || errored_) do_read = false;
+  if (eof_ || reading_ || destroyed_ || errored_ptr()) do_read = false;
   if (do_read) {
     if (length_ == 0) need_readable_ = true;
     start_reading();
@@ -602,17 +798,18 @@ bool Socket::read_impl(std::optional<std::size_t> size, std::optional<Buffer>* r
   }
   // The flow reuses the capacity of its last chunk: a paused-and-resumed pipe (or any
   // flow through the buffer) does not allocate for every chunk.
-  std::vector<std::uint8_t> chunk = lend ? std::move(*lend) : result ? std::vector<std::uint8_t>() : std::move(spare_);
+  Warm& c = warm();  // n > 0: something is buffered, so it exists
+  std::vector<std::uint8_t> chunk = lend ? std::move(*lend) : result ? std::vector<std::uint8_t>() : std::move(c.spare);
   chunk.clear();
-  std::size_t bytes = decoder_ ? utf8_prefix_bytes(unconsumed_, n) : n;
-  if (bytes >= unconsumed_.size()) {
-    chunk.swap(unconsumed_);
+  std::size_t bytes = c.decoder ? utf8_prefix_bytes(c.unconsumed, n) : n;
+  if (bytes >= c.unconsumed.size()) {
+    chunk.swap(c.unconsumed);
     length_ = 0;
   } else {
-    auto cut = unconsumed_.begin() + static_cast<std::ptrdiff_t>(bytes);
-    chunk.assign(unconsumed_.begin(), cut);
-    unconsumed_.erase(unconsumed_.begin(), cut);
-    std::size_t units = decoder_ ? js_length(std::string_view(reinterpret_cast<const char*>(chunk.data()), bytes)) : bytes;
+    auto cut = c.unconsumed.begin() + static_cast<std::ptrdiff_t>(bytes);
+    chunk.assign(c.unconsumed.begin(), cut);
+    c.unconsumed.erase(c.unconsumed.begin(), cut);
+    std::size_t units = c.decoder ? js_length(std::string_view(reinterpret_cast<const char*>(chunk.data()), bytes)) : bytes;
     length_ -= std::min(length_, units);
   }
   if (length_ == 0) {
@@ -620,14 +817,14 @@ bool Socket::read_impl(std::optional<std::size_t> size, std::optional<Buffer>* r
     // read() past the end (no size, or more than there was): 'end' follows.
     if ((!size || *size != n) && eof_) end_readable();
   }
-  if (!close_emitted_ && !errored_) fire(events::data, BufferView(chunk));
+  if (!close_emitted_ && !errored_ptr()) fire(events::data, BufferView(chunk));
   if (result) {
     *result = Buffer(std::move(chunk));
   } else if (lend) {
     *lend = std::move(chunk);
-  } else if (chunk.capacity() > spare_.capacity() && chunk.capacity() <= 4 * readable_high_water_mark_ + 64 * 1024) {
+  } else if (chunk.capacity() > c.spare.capacity() && chunk.capacity() <= 4 * readable_high_water_mark_ + 64 * 1024) {
     chunk.clear();
-    spare_.swap(chunk);
+    c.spare.swap(chunk);
   }
   return true;
 }
@@ -646,13 +843,14 @@ void Socket::unshift(BufferView chunk) {
     destroy_impl(Error("ERR_STREAM_UNSHIFT_AFTER_END_EVENT", "stream.unshift() after end event"), false);
     return;
   }
-  if (destroyed_ || errored_) return;
+  if (destroyed_ || errored_ptr()) return;
   if (flowing_ == true && length_ == 0 && listenerCount(events::data) > 0) {
     fire(events::data, chunk);
     return;
   }
-  std::size_t units = decoder_ ? js_length(chunk) : chunk.size();
-  unconsumed_.insert(unconsumed_.begin(), chunk.begin(), chunk.end());
+  Warm& c = warm();
+  std::size_t units = c.decoder ? js_length(chunk) : chunk.size();
+  c.unconsumed.insert(c.unconsumed.begin(), chunk.begin(), chunk.end());
   length_ += units;
   if (need_readable_) emit_readable();
 }
@@ -667,7 +865,7 @@ void Socket::emit_readable() {
 
 // Node's emitReadable_.
 void Socket::emit_readable_now() {
-  if (!destroyed_ && !errored_ && (length_ > 0 || eof_)) {
+  if (!destroyed_ && !errored_ptr() && (length_ > 0 || eof_)) {
     fire(events::readable);
     emitted_readable_ = false;
   }
@@ -684,7 +882,7 @@ void Socket::flow() {
 void Socket::end_readable() {
   if (end_emitted_) return;
   post([this] {
-    if (!errored_ && !close_emitted_ && !end_emitted_ && length_ == 0) emit_end();
+    if (!errored_ptr() && !close_emitted_ && !end_emitted_ && length_ == 0) emit_end();
   });
 }
 
@@ -701,10 +899,11 @@ void Socket::on_eof() {
   if (eof_) return;
   // Node's onEofChunk: the decoder's remainder joins the buffer, 'readable' is emitted
   // at once; then net's onStreamRead calls read(0), which ends an empty stream.
-  if (decoder_) {
-    decoded_.clear();
-    decoder_->end({}, decoded_);
-    if (!decoded_.empty()) buffer_append(reinterpret_cast<const std::uint8_t*>(decoded_.data()), decoded_.size());
+  if (warm_ && warm_->decoder) {
+    std::string& decoded = warm_->decoded;
+    decoded.clear();
+    warm_->decoder->end({}, decoded);
+    if (!decoded.empty()) buffer_append(reinterpret_cast<const std::uint8_t*>(decoded.data()), decoded.size());
   }
   eof_ = true;
   need_readable_ = false;
@@ -740,7 +939,7 @@ Socket& Socket::resume() {
     // With a 'readable' listener resume() does not flow, as in Node.
     flowing_ = !readable_listening_;
     if (!resume_scheduled_ && !destroyed_) {
-      if (*flowing_ && unconsumed_.empty() && !eof_) {
+      if (*flowing_ && (!warm_ || warm_->unconsumed.empty()) && !eof_) {
         // Nothing waits: Node's resume_ would only read(0), which starts reading.
         start_reading();
       } else {
@@ -793,13 +992,14 @@ void Socket::update_readable_listening() {
 }
 
 Socket& Socket::setEncoding(Encoding encoding) {
-  bool was_text = decoder_.has_value();
-  decoder_.emplace(encoding);
+  Warm& c = warm();
+  bool was_text = c.decoder.has_value();
+  c.decoder.emplace(encoding);
   // Node decodes what is buffered already (text buffered before stays as it is).
-  if (!was_text && !unconsumed_.empty()) {
+  if (!was_text && !c.unconsumed.empty()) {
     std::string text;
-    decoder_->write(BufferView(unconsumed_), text);
-    unconsumed_.assign(text.begin(), text.end());
+    c.decoder->write(BufferView(c.unconsumed), text);
+    c.unconsumed.assign(text.begin(), text.end());
     length_ = js_length(text);
   }
   return *this;
@@ -874,7 +1074,7 @@ bool Socket::write_bytes(const std::uint8_t* data, std::size_t size, std::size_t
     if (ec) {
       // Let the failure surface the way an asynchronous write failure does.
       out_.insert(out_.end(), data, data + size);
-      pending_.push_back({queued_total_, length, std::move(callback)});
+      cold().pending.push_back({queued_total_, length, std::move(callback)});
       destroy_impl(Error::from_system(ec, "write"), false);
       return false;
     }
@@ -887,7 +1087,7 @@ bool Socket::write_bytes(const std::uint8_t* data, std::size_t size, std::size_t
     return below;
   }
   out_.insert(out_.end(), data + taken, data + size);
-  pending_.push_back({queued_total_, length, std::move(callback)});
+  cold().pending.push_back({queued_total_, length, std::move(callback)});
   if (stream_ && !connecting_ && corked_ == 0) flush();
   if (connecting_ && corked_ == 0) watch_connecting_writes();
   return answer();
@@ -913,13 +1113,14 @@ void Socket::flush() {
 }
 
 asio::awaitable<void> Socket::write_pump(std::shared_ptr<Socket> /*keeps the socket alive*/) {
+  Cold& c = cold();  // lives as long as the socket
   while (!out_.empty() && stream_ && !destroyed_) {
     // New writes append to out_ while this batch is in flight, so write from a
     // second buffer; the two swap and keep their capacity.
-    inflight_.clear();
-    inflight_.swap(out_);
-    inflight_done_ = 0;
-    progress_mark_ = sent_;
+    c.inflight.clear();
+    c.inflight.swap(out_);
+    c.inflight_done = 0;
+    c.progress_mark = sent_;
     touch();  // a batch handed to the kernel
     std::error_code ec;
     // The completion condition sees the progress of each partial write: the idle
@@ -930,21 +1131,21 @@ asio::awaitable<void> Socket::write_pump(std::shared_ptr<Socket> /*keeps the soc
     std::optional<Error> transport_error;  // empty on the plain path: nothing built per batch
     if (transport_) [[unlikely]] {
       Error error;
-      n = co_await transport_->transport_write(asio::buffer(inflight_), error);
+      n = co_await transport_->transport_write(asio::buffer(c.inflight), error);
       if (error) transport_error = std::move(error);
     } else {
       n = co_await asio::async_write(
-          stream_->socket(), asio::buffer(inflight_),
-          [this](const std::error_code& e, std::size_t done) -> std::size_t {
-            inflight_done_ = done;
-            return e ? 0 : inflight_.size() - done;
+          stream_->socket(), asio::buffer(c.inflight),
+          [&c](const std::error_code& e, std::size_t done) -> std::size_t {
+            c.inflight_done = done;
+            return e ? 0 : c.inflight.size() - done;
           },
           asio::redirect_error(asio::use_awaitable, ec));
     }
     batch_in_kernel_ = false;
     if (destroyed_) break;
     sent_ += n;
-    inflight_done_ = 0;
+    c.inflight_done = 0;
     if (n > 0) touch();  // a write completed (Node's onWriteComplete)
     complete_writes();
     if (ec || transport_error) [[unlikely]] {
@@ -956,14 +1157,16 @@ asio::awaitable<void> Socket::write_pump(std::shared_ptr<Socket> /*keeps the soc
   pumping_ = false;
   // After a backlog, give memory back: an idle socket should cost little.
   if (out_.empty() && out_.capacity() > 4 * high_water_mark_) std::vector<std::uint8_t>().swap(out_);
-  if (inflight_.capacity() > 4 * high_water_mark_) std::vector<std::uint8_t>().swap(inflight_);
+  if (c.inflight.capacity() > 4 * high_water_mark_) std::vector<std::uint8_t>().swap(c.inflight);
   maybe_finish();
 }
 
 void Socket::complete_writes() {
-  while (!pending_.empty() && pending_.front().end_offset <= sent_) {
-    PendingWrite done = std::move(pending_.front());
-    pending_.pop_front();
+  if (!cold_) return;
+  auto& pending = cold_->pending;
+  while (!pending.empty() && pending.front().end_offset <= sent_) {
+    PendingWrite done = std::move(pending.front());
+    pending.pop_front();
     queued_length_ -= done.length;
     after_write(std::move(done.callback));
   }
@@ -981,7 +1184,7 @@ void Socket::cork() noexcept { ++corked_; }
 void Socket::uncork() {
   if (corked_ > 0 && --corked_ == 0) {
     flush();
-    if (connecting_ && !pending_.empty()) watch_connecting_writes();
+    if (connecting_ && cold_ && !cold_->pending.empty()) watch_connecting_writes();
   }
 }
 
@@ -991,20 +1194,21 @@ void Socket::uncork() {
 // registers one listener at the same moment, so the callbacks run where Node's would:
 // inside the 'close' emission, after the listeners registered before the write.
 void Socket::watch_connecting_writes() {
-  if (connecting_writes_listener_) return;
-  connecting_writes_listener_ = once(events::close, [this](bool) {
-    connecting_writes_listener_.reset();
+  Cold& c = cold();
+  if (c.connecting_writes_listener) return;
+  c.connecting_writes_listener = once(events::close, [this](bool) {
+    cold_->connecting_writes_listener.reset();
     fail_connecting_writes();
   });
 }
 
 void Socket::fail_connecting_writes() {
-  auto failed = std::move(connecting_failed_);
-  connecting_failed_.clear();
+  auto failed = std::move(cold().connecting_failed);
+  cold_->connecting_failed.clear();
   Error before("ERR_SOCKET_CLOSED_BEFORE_CONNECTION", "Socket closed before the connection was established");
   bool first = true;
   for (auto& w : failed) {
-    if (w.callback) w.callback(first || !errored_ ? before : *errored_);
+    if (w.callback) w.callback(first || !errored_ptr() ? before : *errored_ptr());
     first = false;
   }
   // Node's failed write-on-connect errors the stream first, so end() sees that error.
@@ -1013,9 +1217,10 @@ void Socket::fail_connecting_writes() {
 
 // With the stream's error (Node's state.errored), or `otherwise` when it has none.
 void Socket::fail_end_callbacks(const Error& otherwise) {
-  auto callbacks = std::move(ends_cut_short_);
-  ends_cut_short_.clear();
-  for (auto& cb : callbacks) cb(errored_ ? *errored_ : otherwise);
+  if (!cold_) return;
+  auto callbacks = std::move(cold_->ends_cut_short);
+  cold_->ends_cut_short.clear();
+  for (auto& cb : callbacks) cb(errored_ptr() ? *errored_ptr() : otherwise);
 }
 
 Socket& Socket::end_with(WriteHandler callback) {
@@ -1028,10 +1233,10 @@ Socket& Socket::end_with(WriteHandler callback) {
       post([callback = std::move(callback)] {
         callback(Error("ERR_STREAM_ALREADY_FINISHED", "Cannot call end after a stream was finished"));
       });
-    } else if (destroyed_ && (ending_ || errored_)) {
+    } else if (destroyed_ && (ending_ || errored_ptr())) {
       loop_->nextTick([callback = std::move(callback)] { callback(end_destroyed_error()); });
     } else if (!destroyed_) {
-      end_callbacks_.push_back(std::move(callback));
+      cold().end_callbacks.push_back(std::move(callback));
     }
   }
   // A write with no connection errored the stream: Node's end() then leaves it unended.
@@ -1053,8 +1258,9 @@ Socket& Socket::end_with(WriteHandler callback) {
 }
 
 void Socket::run_end_callbacks() {
-  auto callbacks = std::move(end_callbacks_);
-  end_callbacks_.clear();
+  if (!cold_) return;
+  auto callbacks = std::move(cold_->end_callbacks);
+  cold_->end_callbacks.clear();
   for (auto& cb : callbacks) cb(Error{});
 }
 
@@ -1120,18 +1326,18 @@ void Socket::destroy_impl(std::optional<Error> error, bool reset) {
   if (destroyed_) return;
   destroyed_ = true;
   bool had_stream = stream_.has_value();
-  if (connecting_ && connect_cancel_) connect_cancel_->emit(asio::cancellation_type::terminal);
+  if (connecting_ && cold_ && cold_->connect_cancel) cold_->connect_cancel->emit(asio::cancellation_type::terminal);
   connecting_ = false;
   ended_before_connect_ = shutdown_on_connect_ = false;
   ++connect_generation_;
   reading_ = false;
   ++read_generation_;
-  if (error) errored_ = error;
-  if (timer_) timer_->cancel();
+  if (error) cold().errored = error;
+  if (warm_ && warm_->timer) warm_->timer->cancel();
   timer_armed_ = false;
-  if (abort_listener_ && options_.signal) {
-    options_.signal->removeListener(*abort_listener_);
-    abort_listener_.reset();
+  if (cold_ && cold_->abort_listener && cold_->signal) {
+    cold_->signal->removeListener(*cold_->abort_listener);
+    cold_->abort_listener.reset();
   }
   if (stream_) {
     if (reset) stream_->reset();
@@ -1143,26 +1349,32 @@ void Socket::destroy_impl(std::optional<Error> error, bool reset) {
   // kernel was taking completes without error when the handle closes (Node's
   // onWriteComplete on a destroyed stream), the writes behind it fail then; with no
   // write at the kernel the queued ones fail on the next tick, before 'error'.
-  berth::detail::Fifo<PendingWrite> failed = std::move(pending_), in_kernel;
-  pending_.clear();
-  if (connecting_writes_listener_) {
-    connecting_failed_ = std::move(failed);
+  berth::detail::Fifo<PendingWrite> failed, in_kernel;
+  bool writes_wait_for_close = false;  // writes made while connecting: see watch_connecting_writes
+  if (cold_) {
+    Cold& c = *cold_;
+    failed = std::move(c.pending);
+    c.pending.clear();
+    writes_wait_for_close = c.connecting_writes_listener.has_value();
+    // end()'s callbacks follow the writes' at the same point, with the stream's error
+    // (Node's state.errored) or ERR_STREAM_DESTROYED.
+    c.ends_cut_short = std::move(c.end_callbacks);
+    c.end_callbacks.clear();
+  }
+  if (writes_wait_for_close) {
+    cold_->connecting_failed = std::move(failed);
     failed.clear();
   } else if (batch_in_kernel_) {
-    std::uint64_t batch_end = sent_ + inflight_.size();
+    std::uint64_t batch_end = sent_ + cold_->inflight.size();
     while (!failed.empty() && failed.front().end_offset <= batch_end) {
       in_kernel.push_back(std::move(failed.front()));
       failed.pop_front();
     }
   }
   Error write_error = error ? *error : destroyed_error();
-  // end()'s callbacks follow the writes' at the same point, with the stream's error
-  // (Node's state.errored) or ERR_STREAM_DESTROYED.
-  ends_cut_short_ = std::move(end_callbacks_);
-  end_callbacks_.clear();
-  if (connecting_writes_listener_) {
+  if (writes_wait_for_close) {
     // They wait with the writes for 'close' (fail_connecting_writes).
-  } else if (in_kernel.empty() && (!failed.empty() || !ends_cut_short_.empty())) {
+  } else if (in_kernel.empty() && (!failed.empty() || (cold_ && !cold_->ends_cut_short.empty()))) {
     loop_->nextTick([self = shared_from_this(), failed = std::move(failed), write_error]() mutable {
       for (auto& w : failed)
         if (w.callback) w.callback(write_error);
@@ -1208,14 +1420,14 @@ void Socket::finish_close(berth::detail::Fifo<PendingWrite> in_kernel, berth::de
     if (w.callback) w.callback(Error{});
   for (auto& w : failed)
     if (w.callback) w.callback(write_error);
-  if (!connecting_writes_listener_) fail_end_callbacks(end_destroyed_error());
+  if (!cold_ || !cold_->connecting_writes_listener) fail_end_callbacks(end_destroyed_error());
   close_emitted_ = true;
   fire(events::close, had_error);
   if (!destroyed_) return;  // a 'close' listener connected it again: keep its listeners
   server_ = nullptr;
   // Listeners often capture the socket: release them so nothing cycles.
   removeAllListeners();
-  connecting_writes_listener_.reset();
+  if (cold_) cold_->connecting_writes_listener.reset();
   live_.release();  // the caller still holds this socket
 }
 
@@ -1225,18 +1437,19 @@ void Socket::touch() noexcept {
   timeout_fired_ = false;
   // Only an idle timeout reads the time of the last activity (setTimeout sets it too):
   // no clock read per read and per write otherwise.
-  if (!timeout_ || timeout_->count() <= 0) return;
-  last_activity_ = std::chrono::steady_clock::now();
+  if (!warm_ || !warm_->timeout || warm_->timeout->count() <= 0) return;
+  warm_->last_activity = std::chrono::steady_clock::now();
   if (!timer_armed_ && !destroyed_) arm_timer();
 }
 
 void Socket::arm_timer() {
-  if (!timer_) timer_ = std::make_unique<asio::steady_timer>(berth::detail::callback_executor(*loop_));
+  Warm& c = warm();
+  if (!c.timer) c.timer.emplace(berth::detail::callback_executor(*loop_));
   timer_armed_ = true;
-  timer_->expires_at(last_activity_ + *timeout_);
+  c.timer->expires_at(c.last_activity + *c.timeout);
   std::weak_ptr<Socket> weak = weak_from_this();
   // The timer is not a ref'd handle: it never keeps the loop alive, as in Node.
-  timer_->async_wait([weak](const std::error_code& ec) {
+  c.timer->async_wait([weak](const std::error_code& ec) {
     auto self = weak.lock();
     if (!self || ec) return;
     self->on_timer();
@@ -1245,18 +1458,19 @@ void Socket::arm_timer() {
 
 void Socket::on_timer() {
   timer_armed_ = false;
-  if (destroyed_ || !timeout_ || timeout_->count() == 0) return;
+  Warm& c = warm();  // the timer is in it
+  if (destroyed_ || !c.timeout || c.timeout->count() == 0) return;
   auto now = std::chrono::steady_clock::now();
-  if (now < last_activity_ + *timeout_) {
+  if (now < c.last_activity + *c.timeout) {
     arm_timer();  // there was activity: wait for the rest of the idle period
     return;
   }
   // Node's _onTimeout: a write the kernel is still taking that moved since the timer
   // last looked is activity; a queue that did not move is idle.
-  std::uint64_t progress = sent_ + inflight_done_;
-  if (batch_in_kernel_ && progress != progress_mark_) {
-    progress_mark_ = progress;
-    last_activity_ = now;
+  // (A batch in the kernel means the write pump made Cold.)
+  if (batch_in_kernel_ && sent_ + cold_->inflight_done != cold_->progress_mark) {
+    cold_->progress_mark = sent_ + cold_->inflight_done;
+    c.last_activity = now;
     arm_timer();
     return;
   }
@@ -1267,20 +1481,21 @@ void Socket::on_timer() {
 
 Socket& Socket::setTimeout(std::chrono::milliseconds timeout, std::function<void()> callback) {
   if (destroyed_) return *this;
-  timeout_ = timeout;
+  Warm& c = warm();
+  c.timeout = timeout;
   if (timeout.count() == 0) {
-    if (timer_) timer_->cancel();
+    if (c.timer) c.timer->cancel();
     timer_armed_ = false;
-    if (callback && timeout_listener_) {
-      removeListener(events::timeout, *timeout_listener_);
-      timeout_listener_.reset();
+    if (callback && c.timeout_listener) {
+      removeListener(events::timeout, *c.timeout_listener);
+      c.timeout_listener.reset();
     }
     return *this;
   }
-  if (callback) timeout_listener_ = once(events::timeout, std::move(callback));
-  if (timer_) timer_->cancel();
+  if (callback) c.timeout_listener = once(events::timeout, std::move(callback));
+  if (c.timer) c.timer->cancel();
   timer_armed_ = false;
-  last_activity_ = std::chrono::steady_clock::now();
+  c.last_activity = std::chrono::steady_clock::now();
   timeout_fired_ = false;
   arm_timer();
   return *this;
@@ -1289,7 +1504,7 @@ Socket& Socket::setTimeout(std::chrono::milliseconds timeout, std::function<void
 Socket& Socket::setTimeout(double ms, std::function<void()> callback) {
   if (destroyed_) return *this;
   // Node assigns socket.timeout before it validates the value.
-  if (!std::isnan(ms) && !std::isinf(ms)) timeout_ = std::chrono::milliseconds(static_cast<long long>(ms));
+  if (!std::isnan(ms) && !std::isinf(ms)) warm().timeout = std::chrono::milliseconds(static_cast<long long>(ms));
   if (!(ms >= 0) || std::isinf(ms))
     throw Error("ERR_OUT_OF_RANGE",
                 "The value of \"msecs\" is out of range. It must be a non-negative finite number. Received " +
@@ -1306,8 +1521,9 @@ Socket& Socket::setNoDelay(bool noDelay) {
 
 Socket& Socket::setKeepAlive(bool enable, std::chrono::milliseconds initialDelay) {
   keep_alive_ = enable;
-  keep_alive_delay_s_ = initialDelay.count() > 0 ? static_cast<unsigned>(initialDelay.count() / 1000) : 0;
-  if (stream_) stream_->set_keep_alive(enable, keep_alive_delay_s_);
+  unsigned delay_s = initialDelay.count() > 0 ? static_cast<unsigned>(initialDelay.count() / 1000) : 0;
+  if (delay_s != 0 || cold_) cold().keep_alive_delay_s = delay_s;
+  if (stream_) stream_->set_keep_alive(enable, delay_s);
   return *this;
 }
 
@@ -1362,19 +1578,30 @@ std::optional<std::string> Socket::localFamily() const {
   return a->family;
 }
 
+std::optional<AddressInfo> Socket::remote_info() const {
+  if (remote_size_ == 0) return std::nullopt;
+  Endpoint ep;
+  std::memcpy(ep.data(), remote_, remote_size_);
+  ep.resize(remote_size_);
+  return to_address_info(ep);
+}
+
 std::optional<std::string> Socket::remoteAddress() const {
-  if (!remote_cache_ || remote_cache_->is_unix()) return std::nullopt;
-  return remote_cache_->address;
+  auto a = remote_info();
+  if (!a || a->is_unix()) return std::nullopt;
+  return std::move(a->address);
 }
 
 std::optional<int> Socket::remotePort() const {
-  if (!remote_cache_ || remote_cache_->is_unix()) return std::nullopt;
-  return remote_cache_->port;
+  auto a = remote_info();
+  if (!a || a->is_unix()) return std::nullopt;
+  return a->port;
 }
 
 std::optional<std::string> Socket::remoteFamily() const {
-  if (!remote_cache_ || remote_cache_->is_unix()) return std::nullopt;
-  return remote_cache_->family;
+  auto a = remote_info();
+  if (!a || a->is_unix()) return std::nullopt;
+  return std::move(a->family);
 }
 
 SocketPtr Socket::pipe(SocketPtr destination, bool end) {

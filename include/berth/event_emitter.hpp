@@ -71,9 +71,14 @@ struct Event<void(Args...)> {
 
   /// The event's name, as Node spells it.
   std::string_view name;
+  /// The tag was made in a constant expression (an `inline constexpr` tag, a static one):
+  /// `name` then refers to static storage, and an emitter keeps the view rather than a
+  /// copy of the name. Any other tag's name is copied.
+  bool static_name;
 
   /// A tag for the event called `event_name`.
-  constexpr explicit Event(std::string_view event_name) noexcept : name(event_name) {}
+  constexpr explicit Event(std::string_view event_name) noexcept
+      : name(event_name), static_name(std::is_constant_evaluated()) {}
 };
 
 namespace events {
@@ -120,28 +125,41 @@ struct listener_traits<F, void(Args...)> {
   static constexpr std::size_t arity = listener_arity<F, arguments, sizeof...(Args)>();
 };
 
-// A registered listener, linked into its event's list. Removal during an emit only
-// stamps `removed`; the node is unlinked once no emit is running.
+// A registered listener, linked into its event's list (singly: 40 bytes before the
+// listener's own captures, so that a listener capturing a shared_ptr takes one 64-byte
+// heap block). Removal during an emit only stamps `removed`; the node is unlinked once no
+// emit is running.
 struct ListenerNode {
+  // Calls the listener with a tuple of the arguments; with null arguments it destroys the
+  // node instead (a function pointer rather than a virtual destructor: no vtable pointer).
   using Invoke = void (*)(ListenerNode& self, void* arguments);
   static constexpr std::uint64_t live = ~std::uint64_t{0};
 
   explicit ListenerNode(Invoke fn) noexcept : invoke(fn) {}
   ListenerNode(const ListenerNode&) = delete;
   ListenerNode& operator=(const ListenerNode&) = delete;
-  virtual ~ListenerNode() = default;
 
-  Invoke invoke;                  // calls the listener with a tuple of the arguments
-  ListenerNode* prev = nullptr;
+  /// Frees the node, whatever its listener's type.
+  void destroy() noexcept { invoke(*this, nullptr); }
+
+  Invoke invoke;
   ListenerNode* next = nullptr;
   std::uint64_t added = 0;        // sequence stamp at registration, also its ListenerId
   std::uint64_t removed = live;   // sequence stamp at removal
   std::uint32_t slot = 0;         // its event's index in the emitter's table
-  std::uint32_t running = 0;      // calls of it in progress
-  bool once = false;
-  bool fired = false;             // a once-listener that has been called
-  bool orphaned = false;          // its emitter died while it ran: the last call frees it
+  std::uint16_t running = 0;      // calls of it in progress (nested emits: the stack ends first)
+  bool once : 1 = false;
+  bool fired : 1 = false;         // a once-listener that has been called
+  bool orphaned : 1 = false;      // its emitter died while it ran: the last call frees it
+
+ protected:
+  ~ListenerNode() = default;  // destroy() frees a node
 };
+
+struct ListenerNodeDeleter {
+  void operator()(ListenerNode* node) const noexcept { node->destroy(); }
+};
+using ListenerNodePtr = std::unique_ptr<ListenerNode, ListenerNodeDeleter>;
 
 template <class F, class Signature>
 struct Listener;
@@ -154,6 +172,10 @@ struct Listener<F, void(Args...)> final : ListenerNode {
   explicit Listener(G&& g) : ListenerNode(&call), fn(std::forward<G>(g)) {}
 
   static void call(ListenerNode& self, void* arguments) {
+    if (arguments == nullptr) {
+      delete &static_cast<Listener&>(self);
+      return;
+    }
     auto& args = *static_cast<typename traits::arguments*>(arguments);
     F& f = static_cast<Listener&>(self).fn;
     [&]<std::size_t... I>(std::index_sequence<I...>) {
@@ -203,7 +225,7 @@ class EventEmitter {
   /// `emitter.on(event, listener)`: adds `listener` after the others.
   template <class... Args, ListenerFor<void(Args...)> F>
   ListenerId on(const Event<void(Args...)>& event, F&& listener) {
-    return add<void(Args...)>(event.name, std::forward<F>(listener), false, false);
+    return add(event, std::forward<F>(listener), false, false);
   }
   template <class... Args, class F>
     requires(!ListenerFor<F, void(Args...)>)
@@ -215,7 +237,7 @@ class EventEmitter {
   /// `emitter.addListener(event, listener)`: the same as on().
   template <class... Args, ListenerFor<void(Args...)> F>
   ListenerId addListener(const Event<void(Args...)>& event, F&& listener) {
-    return add<void(Args...)>(event.name, std::forward<F>(listener), false, false);
+    return add(event, std::forward<F>(listener), false, false);
   }
   template <class... Args, class F>
     requires(!ListenerFor<F, void(Args...)>)
@@ -227,7 +249,7 @@ class EventEmitter {
   /// `emitter.once(event, listener)`: adds a listener removed when the event next fires.
   template <class... Args, ListenerFor<void(Args...)> F>
   ListenerId once(const Event<void(Args...)>& event, F&& listener) {
-    return add<void(Args...)>(event.name, std::forward<F>(listener), false, true);
+    return add(event, std::forward<F>(listener), false, true);
   }
   template <class... Args, class F>
     requires(!ListenerFor<F, void(Args...)>)
@@ -239,7 +261,7 @@ class EventEmitter {
   /// `emitter.prependListener(event, listener)`: adds `listener` before the others.
   template <class... Args, ListenerFor<void(Args...)> F>
   ListenerId prependListener(const Event<void(Args...)>& event, F&& listener) {
-    return add<void(Args...)>(event.name, std::forward<F>(listener), true, false);
+    return add(event, std::forward<F>(listener), true, false);
   }
   template <class... Args, class F>
     requires(!ListenerFor<F, void(Args...)>)
@@ -251,7 +273,7 @@ class EventEmitter {
   /// `emitter.prependOnceListener(event, listener)`: once(), placed before the others.
   template <class... Args, ListenerFor<void(Args...)> F>
   ListenerId prependOnceListener(const Event<void(Args...)>& event, F&& listener) {
-    return add<void(Args...)>(event.name, std::forward<F>(listener), true, true);
+    return add(event, std::forward<F>(listener), true, true);
   }
   template <class... Args, class F>
     requires(!ListenerFor<F, void(Args...)>)
@@ -314,10 +336,9 @@ class EventEmitter {
   struct CallGuard;
 
   template <class Signature, class F>
-  ListenerId add(std::string_view name, F&& listener, bool prepend, bool once) {
-    auto node = std::make_unique<detail::Listener<std::decay_t<F>, Signature>>(
-        std::forward<F>(listener));
-    return insert(name, typeid(Signature), std::move(node), prepend, once);
+  ListenerId add(const Event<Signature>& event, F&& listener, bool prepend, bool once) {
+    detail::ListenerNodePtr node(new detail::Listener<std::decay_t<F>, Signature>(std::forward<F>(listener)));
+    return insert(event.name, event.static_name, typeid(Signature), std::move(node), prepend, once);
   }
 
   // Node's ERR_UNHANDLED_ERROR, for an unheard 'error' that carries no Error; with no
@@ -334,20 +355,25 @@ class EventEmitter {
       raise_unhandled(true);
   }
 
-  ListenerId insert(std::string_view name, const std::type_info& signature,
-                    std::unique_ptr<detail::ListenerNode> node, bool prepend, bool once);
+  ListenerId insert(std::string_view name, bool static_name, const std::type_info& signature,
+                    detail::ListenerNodePtr node, bool prepend, bool once);
   bool dispatch(std::string_view name, const std::type_info& signature, void* arguments);
   bool remove(std::string_view name, ListenerId id) noexcept;
   void remove_all(std::string_view name) noexcept;
   std::size_t count(std::string_view name) const noexcept;
   std::size_t find(std::string_view name) const noexcept;
+  Slot& new_slot(std::string_view name, bool static_name, const std::type_info& signature);
+  void unlink(Slot& slot, detail::ListenerNode& node) noexcept;
   void retire(detail::ListenerNode& node) noexcept;
   void sweep() noexcept;
 
-  std::vector<Slot> slots_;  // one per event name ever used, never erased
+  // One slot per event name ever used, never erased; the array's capacity is the next
+  // power of two of the count. (Not a std::vector: 16 bytes less in every emitter.)
+  Slot* slots_ = nullptr;
+  std::uint32_t slot_count_ = 0;
+  bool needs_sweep_ = false;
   Frame* frames_ = nullptr;  // the innermost emit in progress
   std::uint64_t sequence_ = 0;
-  bool needs_sweep_ = false;
 };
 
 }  // namespace berth

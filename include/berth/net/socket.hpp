@@ -447,7 +447,7 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   bool writableEnded() const noexcept { return ending_; }
   bool writableFinished() const noexcept { return finished_; }
   /// `socket.errored`: the error that destroyed the socket.
-  const std::optional<Error>& errored() const noexcept { return errored_; }
+  const std::optional<Error>& errored() const noexcept;
   /// `socket.localAddress`, `localPort`, `localFamily` (nullopt when not connected).
   std::optional<std::string> localAddress() const;
   std::optional<int> localPort() const;
@@ -459,11 +459,11 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   /// `socket.allowHalfOpen`.
   bool allowHalfOpen() const noexcept { return options_.allowHalfOpen; }
   /// `socket.timeout`: the idle timeout set, if any.
-  std::optional<std::chrono::milliseconds> timeout() const noexcept { return timeout_; }
+  std::optional<std::chrono::milliseconds> timeout() const noexcept;
   /// `socket.server`: the server that accepted this socket, or null.
   Server* server() const noexcept { return server_.get(); }
   /// `socket.autoSelectFamilyAttemptedAddresses`: "ip:port" of each attempt.
-  const std::vector<std::string>& autoSelectFamilyAttemptedAddresses() const noexcept { return attempted_; }
+  const std::vector<std::string>& autoSelectFamilyAttemptedAddresses() const noexcept;
   /// The loop this socket runs on.
   Loop& loop() const noexcept { return *loop_; }
 
@@ -497,6 +497,7 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   void connect_adopted_to(const Endpoint& endpoint, std::string address, std::optional<int> port);
   void start_reading();
   void stop_reading();
+  struct ReadWait;  // arm_read's handler
   void arm_read();
   void on_readable(const std::error_code& wait_error, std::uint64_t generation);
   void on_chunk(const std::uint8_t* data, std::size_t n, std::span<std::uint8_t> buffer);
@@ -545,101 +546,104 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   bool fire(const Event& event, A&&... args);
   void emit_finish();
 
+  // What only some sockets ever need (a connect(), a write queue, end() callbacks, an
+  // error, an abort signal...), allocated by its first use: an idle connection that
+  // echoes as it reads has none, and holds about 450 bytes (issue 14: an idle connection
+  // costs at most 1 KiB).
+  struct Cold;
+  struct ColdDeleter {
+    void operator()(Cold* cold) const noexcept;
+  };
+  Cold& cold();  // made on first use; it then lives as long as the socket
+  // What sockets gain in ordinary use: the paused-mode buffer and the decoder (a
+  // 'readable' listener, a SocketReader, pause()), the idle timeout (setTimeout()).
+  struct Warm;
+  struct WarmDeleter {
+    void operator()(Warm* warm) const noexcept;
+  };
+  Warm& warm();  // made on first use, like cold()
+  const Error* errored_ptr() const noexcept;  // errored(), as a pointer
+  void set_remote(berth::Stream& stream) noexcept;
+  std::optional<AddressInfo> remote_info() const;
+
   Loop* loop_;
   detail::LiveLink live_;
-  SocketOptions options_;
+  // The options the socket keeps (the signal lives in Cold; fd and highWaterMark are used
+  // when it is made).
+  struct KeptOptions {
+    std::unique_ptr<OnRead> onread;  // the `onread` option
+    bool allowHalfOpen = false;
+    bool readable = true;
+    bool writable = true;
+  } options_;
   // The connection. With a transport it stays (closed) after destroy(), for the
   // transport's operations still finishing on it.
   std::optional<berth::Stream> stream_;
   // Null: bytes go straight to stream_ (the plain path). Else a TLSSocket's TLS stream.
   berth::detail::Transport* transport_ = nullptr;
   std::shared_ptr<Server> server_;  // the accepting server lives while its connections do
+  std::unique_ptr<Cold, ColdDeleter> cold_;
+  std::unique_ptr<Warm, WarmDeleter> warm_;
   std::size_t high_water_mark_;
-
-  // Life cycle.
-  bool connecting_ = false;
-  bool destroyed_ = false;
-  bool close_emitted_ = false;
-  bool reset_on_connect_ = false;
-  bool had_handle_ = false;   // connect() was called or a stream attached
-  bool write_failed_ = false; // a write on a never-connected socket: destroyed next tick
-  bool ended_before_connect_ = false;  // end() with no handle: the FIN waits for connect()
-  bool shutdown_on_connect_ = false;   // ... and goes out once connected
-  std::optional<Error> errored_;
-  std::uint64_t connect_generation_ = 0;
-  std::optional<bool> want_ref_;  // ref()/unref() before the handle exists
-  std::vector<std::string> attempted_;
-
-  // Readable side.
-  std::optional<bool> flowing_;
-  bool reading_ = false;
-  bool read_armed_ = false;  // a readiness wait is pending
-  bool eof_ = false;
-  // Node's ReadableState: the buffer of data read and not yet consumed (decoded text
-  // once setEncoding() was called), its length as Node counts it, and the flags that
-  // schedule 'readable' and the flow.
-  std::vector<std::uint8_t> unconsumed_;
-  std::vector<std::uint8_t> spare_;  // an emptied buffer kept for its capacity
-  std::size_t length_ = 0;
   std::size_t readable_high_water_mark_;
-  bool readable_listening_ = false;
-  bool need_readable_ = false;
-  bool emitted_readable_ = false;
-  bool resume_scheduled_ = false;
-  bool read_wanted_ = false;      // read() before the connection: read once connected
-  std::optional<bool> paused_;    // Node's kPaused: pause() (true) or resume() (false) called
-  bool end_emitted_ = false;
+  // Node's ReadableState length: data read and not yet consumed (Cold::unconsumed holds
+  // it; decoded text once setEncoding() was called), as Node counts it.
+  std::size_t length_ = 0;
+  std::uint64_t bytes_read_ = 0;
+  // Writable side.
+  std::vector<std::uint8_t> out_;   // bytes queued, not yet handed to the kernel
+  std::uint64_t sent_ = 0;          // bytes handed to the kernel on this connection
+  std::uint64_t queued_total_ = 0;  // bytes ever queued (sent_ + unsent)
+  std::size_t queued_length_ = 0;   // writableLength
   // Bumped by destroy(): a readiness wait on a stream since closed (or replaced by a
   // reconnect) is told apart from one on the current stream. Stopping reading needs no
   // bump: a wait that finds reading_ false reads nothing.
-  std::uint64_t read_generation_ = 0;
-  std::optional<StringDecoder> decoder_;
-  std::string decoded_;
-  std::uint64_t bytes_read_ = 0;
-
-  // Writable side.
-  std::vector<std::uint8_t> out_;       // bytes queued, not yet handed to the kernel
-  std::vector<std::uint8_t> inflight_;  // the batch the write pump is sending
-  std::uint64_t sent_ = 0;              // bytes handed to the kernel on this connection
-  std::size_t inflight_done_ = 0;       // of inflight_, what the kernel took so far
-  std::uint64_t progress_mark_ = 0;     // sent_ + inflight_done_ when the timer last looked
-  std::uint64_t queued_total_ = 0;      // bytes ever queued (sent_ + unsent)
-  berth::detail::Fifo<PendingWrite> pending_;
-  std::size_t queued_length_ = 0;       // writableLength
-  bool pumping_ = false;
-  bool batch_in_kernel_ = false;        // the pump's write of inflight_ is pending
-  bool need_drain_ = false;
+  std::uint32_t read_generation_ = 0;
+  std::uint32_t connect_generation_ = 0;
   int corked_ = 0;
-  bool ending_ = false;
-  bool fin_sent_ = false;
-  bool finish_posted_ = false;
-  bool finished_ = false;
-  // Writes made while connecting fail in a 'close' listener, at the place Node's
-  // own listener would be (registered by the first write handed on while connecting).
-  std::optional<ListenerId> connecting_writes_listener_;
-  berth::detail::Fifo<PendingWrite> connecting_failed_;
+  std::optional<bool> flowing_;
+  std::optional<bool> paused_;    // Node's kPaused: pause() (true) or resume() (false) called
+  std::optional<bool> want_ref_;  // ref()/unref() before the handle exists
+  // The peer's address, cached for after close (an IPv4 or IPv6 sockaddr; none for a
+  // Unix socket, whose remote address Node leaves undefined).
+  std::uint8_t remote_size_ = 0;
+  std::uint8_t remote_[28] = {};
+
+  // Life cycle.
+  bool connecting_ : 1 = false;
+  bool destroyed_ : 1 = false;
+  bool close_emitted_ : 1 = false;
+  bool reset_on_connect_ : 1 = false;
+  bool had_handle_ : 1 = false;   // connect() was called or a stream attached
+  bool write_failed_ : 1 = false; // a write on a never-connected socket: destroyed next tick
+  bool ended_before_connect_ : 1 = false;  // end() with no handle: the FIN waits for connect()
+  bool shutdown_on_connect_ : 1 = false;   // ... and goes out once connected
+  // Readable side (Node's ReadableState flags that schedule 'readable' and the flow).
+  bool reading_ : 1 = false;
+  bool read_armed_ : 1 = false;  // a readiness wait is pending
+  bool eof_ : 1 = false;
+  bool readable_listening_ : 1 = false;
+  bool need_readable_ : 1 = false;
+  bool emitted_readable_ : 1 = false;
+  bool resume_scheduled_ : 1 = false;
+  bool read_wanted_ : 1 = false;  // read() before the connection: read once connected
+  bool end_emitted_ : 1 = false;
+  // Writable side.
+  bool pumping_ : 1 = false;
+  bool batch_in_kernel_ : 1 = false;  // the pump's write of Cold::inflight is pending
+  bool need_drain_ : 1 = false;
+  bool ending_ : 1 = false;
+  bool fin_sent_ : 1 = false;
+  bool finish_posted_ : 1 = false;
+  bool finished_ : 1 = false;
   // Options set before the connection existed, applied when it does (as Node).
-  bool no_delay_ = false;
-  bool keep_alive_ = false;
-  unsigned keep_alive_delay_s_ = 0;
-  bool peer_ended_ = false;  // allowHalfOpen false and the peer ended: writes fail with EPIPE
-  std::vector<WriteHandler> end_callbacks_;
-  std::vector<WriteHandler> ends_cut_short_;  // end() callbacks of a destroyed socket, still to call
-  bool destroy_soon_ = false;
-
-  // Addresses cached for after close.
-  std::optional<AddressInfo> remote_cache_;
-
-  // Idle timeout.
-  std::optional<std::chrono::milliseconds> timeout_;
-  std::chrono::steady_clock::time_point last_activity_{};
-  std::unique_ptr<asio::steady_timer> timer_;  // made by the first setTimeout: most sockets have none
-  bool timer_armed_ = false;
-  bool timeout_fired_ = false;
-  std::optional<ListenerId> timeout_listener_;
-
-  std::optional<AbortSignal::ListenerId> abort_listener_;
-  std::shared_ptr<asio::cancellation_signal> connect_cancel_;  // cancels a pending connect on destroy()
+  bool no_delay_ : 1 = false;
+  bool keep_alive_ : 1 = false;
+  bool peer_ended_ : 1 = false;  // allowHalfOpen false and the peer ended: writes fail with EPIPE
+  bool destroy_soon_ : 1 = false;
+  // Idle timeout (the rest is in Cold).
+  bool timer_armed_ : 1 = false;
+  bool timeout_fired_ : 1 = false;
 };
 
 /// `net.createConnection(options[, connectListener])` / `net.connect(...)`.
