@@ -104,6 +104,8 @@ const has = (label, present) => line(label, present ? 'present' : 'absent');
 // The scenario's private temporary directory, shared with nobody.
 const tmp = process.env.CONF_TMP || require('os').tmpdir();
 
+const tls = require('tls');
+
 // TLS scenarios (tls-*): the certificates run.js wrote for both sides ($CONF_TLS_CERTS,
 // see README.md), read as files: pem('server.key').
 const pem = (name) => fs.readFileSync(require('path').join(process.env.CONF_TLS_CERTS || 'no-CONF_TLS_CERTS', name));
@@ -140,8 +142,57 @@ function traceTLSServer(s, tag) {
   s.on('tlsClientError', (e, sock) => line(tag, 'tlsClientError', err(e), 'destroyed=' + sock.destroyed));
 }
 
+// Rounds of one TLS client each against one server (tls-alpn, tls-sni, tls-client-cert,
+// tls-reject-unauthorized, rejectedCertificateScenario): tls.createServer(options) with
+// serve(socket, i) as its handler for round i, traced as 'server', listens on 127.0.0.1;
+// client(i, port) connects round i's client and returns it. The next client starts once
+// both ends of the last connection have closed; the server closes after round count - 1.
+function tlsRounds(options, count, serve, client) {
+  let i = 0;
+  const server = tls.createServer(options, (s) => serve(s, i));
+  traceTLSServer(server, 'server');
+  let closed = 0;
+  const closedOne = () => {
+    if (++closed % 2 === 0) {
+      i++;
+      next();
+    }
+  };
+  server.on('connection', (s) => s.on('close', closedOne));
+  server.listen(0, '127.0.0.1', next);
+
+  function next() {
+    if (i === count) {
+      server.close();
+      return;
+    }
+    client(i, server.address().port).on('close', closedOne);
+  }
+}
+
+// The server presents `name`.key/.crt; a client with the trusted CA connects to localhost
+// with rejectUnauthorized true, then false (tls-expired, tls-self-signed, tls-wrong-host).
+function rejectedCertificateScenario(name) {
+  const rounds = [true, false];
+  tlsRounds({ key: pem(name + '.key'), cert: pem(name + '.crt') }, rounds.length, (s, i) => {
+    traceTLS(s, 'S' + i);
+    s.end('hi');
+  }, (i, port) => {
+    const tag = 'C' + i;
+    line(tag, 'rejectUnauthorized=' + rounds[i]);
+    const options = { port, host: 'localhost', family: 4, ca: pem('ca.crt'), rejectUnauthorized: rounds[i] };
+    const c = tls.connect(options, () => {
+      line(tag, 'callback', tlsInfo(c));
+      line(tag, 'peer', peerCert(c.getPeerCertificate()));
+    });
+    traceTLS(c, tag, ['lookup', 'connectionAttempt']);
+    return c;
+  });
+}
+
 process.on('uncaughtExceptionMonitor', (e) => line('uncaught', err(e)));
 process.on('exit', (code) => line('exit code=' + code));
 
 module.exports = { line, q, err, cbErr, state, serverAddress, socketAddress, chunk, traceSocket, traceServer, dropKeys,
-  attempt, rejects, has, tmp, net, tls: require('tls'), pem, tlsInfo, peerCert, traceTLS, traceTLSServer };
+  attempt, rejects, has, tmp, net, tls, pem, tlsInfo, peerCert, traceTLS, traceTLSServer, tlsRounds,
+  rejectedCertificateScenario };
