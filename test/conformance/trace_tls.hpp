@@ -1,10 +1,13 @@
 #pragma once
 // TLS trace helpers for the C++ side of the tls-* conformance scenarios; trace.js has
-// the Node twins (pem, tlsInfo, peerCert, traceTLS, traceTLSServer) with the same output.
+// the Node twins (pem, tlsInfo, peerCert, traceTLS, traceTLSServer, tlsRounds,
+// rejectedCertificateScenario) with the same output.
 // Header-only, so that only the TLS scenarios compile berth/tls.hpp.
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
+#include <functional>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -77,61 +80,95 @@ inline void traceTLSServer(const tls::ServerPtr& s, std::string tag) {
 }
 
 
-struct RejectedCertificateState {
-  std::vector<bool> rounds = {true, false};
-  std::size_t i = 0;
-  int closed = 0;
-  tls::ServerPtr server;
-};
-
-inline void rejectedCertificateNext(const std::shared_ptr<RejectedCertificateState>& st);
-
-// The next client starts once both ends of the last connection have closed.
-inline void rejectedCertificateClosed(const std::shared_ptr<RejectedCertificateState>& st) {
-  if (++st->closed % 2 == 0) {
-    st->i++;
-    rejectedCertificateNext(st);
-  }
+/// tls::connect with a callback that gets the socket, as Node's callback reads the `c`
+/// that tls.connect returned.
+inline tls::TLSSocketPtr connectTLS(tls::ConnectionOptions options, std::function<void(tls::TLSSocket&)> callback) {
+  auto holder = std::make_shared<tls::TLSSocket*>(nullptr);
+  auto c = tls::connect(std::move(options), [holder, callback = std::move(callback)] { callback(**holder); });
+  *holder = c.get();
+  return c;
 }
 
-inline void rejectedCertificateNext(const std::shared_ptr<RejectedCertificateState>& st) {
-  if (st->i == st->rounds.size()) {
-    st->server->close();
-    return;
+/// trace.js's tlsRounds: rounds of one TLS client each against one server (tls-alpn,
+/// tls-sni, tls-client-cert, tls-reject-unauthorized, rejectedCertificateScenario).
+/// tls::createServer(options) with serve(socket, i) as its handler for round i, traced as
+/// "server", listens on 127.0.0.1; client(i, port) connects round i's client and returns
+/// it. The next client starts once both ends of the last connection have closed; the
+/// server closes after round count - 1.
+class TLSRounds : public std::enable_shared_from_this<TLSRounds> {
+ public:
+  using Serve = std::function<void(const tls::TLSSocketPtr&, std::size_t)>;
+  using Client = std::function<tls::TLSSocketPtr(std::size_t, std::uint16_t)>;
+
+  static void start(const tls::ServerOptions& options, std::size_t count, Serve serve, Client client) {
+    auto st = std::shared_ptr<TLSRounds>(new TLSRounds(count, std::move(client)));
+    st->server_ = tls::createServer(options, [st, serve = std::move(serve)](const tls::TLSSocketPtr& s) { serve(s, st->i_); });
+    traceTLSServer(st->server_, "server");
+    st->server_->on(net::events::connection,
+                    [st](const net::SocketPtr& s) { s->on(net::events::close, [st](bool) { st->closedOne(); }); });
+    st->server_->listen(0, "127.0.0.1", [st] { st->next(); });
   }
-  std::string tag = "C" + std::to_string(st->i);
-  line(tag, "rejectUnauthorized=" + str(st->rounds[st->i]));
-  tls::ConnectionOptions options;
-  options.port = st->server->address()->port;
-  options.host = "localhost";
-  options.family = 4;
-  options.ca = {pem("ca.crt")};
-  options.rejectUnauthorized = st->rounds[st->i];
-  auto holder = std::make_shared<tls::TLSSocket*>(nullptr);
-  auto c = tls::connect(options, [holder, tag] {
-    line(tag, "callback", tlsInfo(**holder));
-    line(tag, "peer", peerCert((*holder)->getPeerCertificate()));
-  });
-  *holder = c.get();
-  traceTLS(c, tag, {"lookup", "connectionAttempt"});
-  c->on(tls::events::close, [st](bool) { rejectedCertificateClosed(st); });
+
+ private:
+  TLSRounds(std::size_t count, Client client) : count_(count), client_(std::move(client)) {}
+
+  void next() {
+    if (i_ == count_) {
+      server_->close();
+      return;
+    }
+    auto c = client_(i_, server_->address()->port);
+    c->on(tls::events::close, [st = shared_from_this()](bool) { st->closedOne(); });
+  }
+
+  void closedOne() {
+    if (++closed_ % 2 == 0) {
+      i_++;
+      next();
+    }
+  }
+
+  std::size_t count_;
+  Client client_;
+  std::size_t i_ = 0;
+  int closed_ = 0;
+  tls::ServerPtr server_;
+};
+
+inline void tlsRounds(const tls::ServerOptions& options, std::size_t count, TLSRounds::Serve serve,
+                      TLSRounds::Client client) {
+  TLSRounds::start(options, count, std::move(serve), std::move(client));
 }
 
 // The server presents `name`.key/.crt; a client with the trusted CA connects to localhost
 // with rejectUnauthorized true, then false (tls-expired, tls-self-signed, tls-wrong-host).
 inline void rejectedCertificateScenario(const std::string& name) {
-  auto st = std::make_shared<RejectedCertificateState>();
-  tls::ServerOptions options;
-  options.key = pem(name + ".key");
-  options.cert = pem(name + ".crt");
-  st->server = tls::createServer(options, [st](const tls::TLSSocketPtr& s) {
-    traceTLS(s, "S" + std::to_string(st->i));
-    s->end("hi");
-  });
-  traceTLSServer(st->server, "server");
-  st->server->on(net::events::connection,
-                 [st](const net::SocketPtr& s) { s->on(net::events::close, [st](bool) { rejectedCertificateClosed(st); }); });
-  st->server->listen(0, "127.0.0.1", [st] { rejectedCertificateNext(st); });
+  static const std::vector<bool> rounds = {true, false};
+  tls::ServerOptions serverOptions;
+  serverOptions.key = pem(name + ".key");
+  serverOptions.cert = pem(name + ".crt");
+  tlsRounds(
+      serverOptions, rounds.size(),
+      [](const tls::TLSSocketPtr& s, std::size_t i) {
+        traceTLS(s, "S" + std::to_string(i));
+        s->end("hi");
+      },
+      [](std::size_t i, std::uint16_t port) {
+        std::string tag = "C" + std::to_string(i);
+        line(tag, "rejectUnauthorized=" + str(rounds[i]));
+        tls::ConnectionOptions options;
+        options.port = port;
+        options.host = "localhost";
+        options.family = 4;
+        options.ca = {pem("ca.crt")};
+        options.rejectUnauthorized = rounds[i];
+        auto c = connectTLS(options, [tag](tls::TLSSocket& c) {
+          line(tag, "callback", tlsInfo(c));
+          line(tag, "peer", peerCert(c.getPeerCertificate()));
+        });
+        traceTLS(c, tag, {"lookup", "connectionAttempt"});
+        return c;
+      });
 }
 
 }  // namespace conf
