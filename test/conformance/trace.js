@@ -142,6 +142,34 @@ function traceTLSServer(s, tag) {
   s.on('tlsClientError', (e, sock) => line(tag, 'tlsClientError', err(e), 'destroyed=' + sock.destroyed));
 }
 
+// The payload of tls-transfer-64mib and tls-pipe: chunks of CHUNK bytes, byte j of chunk
+// k being (7k + 13j) mod 256.
+const CHUNK = 64 * 1024;
+const chunkOf = (k) => {
+  const b = Buffer.allocUnsafe(CHUNK);
+  for (let j = 0; j < CHUNK; j++) b[j] = (7 * k + 13 * j) & 0xff;
+  return b;
+};
+
+// Writes chunks 0 to count - 1 of the payload to c, each into `hash` as well
+// (crypto.createHash('sha256')), the next after 'drain' whenever write() returns false;
+// then calls done().
+function writeChunks(c, count, hash, done) {
+  let k = 0;
+  const pump = () => {
+    while (k < count) {
+      const b = chunkOf(k++);
+      hash.update(b);
+      if (!c.write(b)) {
+        c.once('drain', pump);
+        return;
+      }
+    }
+    done();
+  };
+  pump();
+}
+
 // Rounds of one TLS client each against one server (tls-alpn, tls-sni, tls-client-cert,
 // tls-reject-unauthorized, rejectedCertificateScenario): tls.createServer(options) with
 // serve(socket, i) as its handler for round i, traced as 'server', listens on 127.0.0.1;
@@ -195,4 +223,4 @@ process.on('exit', (code) => line('exit code=' + code));
 
 module.exports = { line, q, err, cbErr, state, serverAddress, socketAddress, chunk, traceSocket, traceServer, dropKeys,
   attempt, rejects, has, tmp, net, tls, pem, tlsInfo, peerCert, traceTLS, traceTLSServer, tlsRounds,
-  rejectedCertificateScenario };
+  rejectedCertificateScenario, CHUNK, writeChunks };

@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include <openssl/evp.h>
+
 #include "berth/tls.hpp"
 #include "trace.hpp"
 
@@ -79,6 +81,64 @@ inline void traceTLSServer(const tls::ServerPtr& s, std::string tag) {
   });
 }
 
+
+/// The payload of tls-transfer-64mib and tls-pipe: chunks of CHUNK bytes, byte j of chunk
+/// k being (7k + 13j) mod 256.
+inline constexpr std::size_t CHUNK = 64 * 1024;
+inline Buffer chunkOf(std::size_t k) {
+  Buffer b = Buffer::alloc(CHUNK);
+  for (std::size_t j = 0; j < CHUNK; j++) b.data()[j] = static_cast<std::uint8_t>(7 * k + 13 * j);
+  return b;
+}
+
+/// crypto.createHash('sha256'), through OpenSSL's EVP API; digest_hex() is digest('hex').
+class Sha256 {
+ public:
+  Sha256() : ctx_(EVP_MD_CTX_new(), EVP_MD_CTX_free) { EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr); }
+  void update(BufferView d) { EVP_DigestUpdate(ctx_.get(), d.data(), d.size()); }
+  std::string digest_hex() {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    EVP_DigestFinal_ex(ctx_.get(), md, &n);
+    static const char* digits = "0123456789abcdef";
+    std::string out;
+    for (unsigned int i = 0; i < n; i++) {
+      out += digits[md[i] >> 4];
+      out += digits[md[i] & 15];
+    }
+    return out;
+  }
+
+ private:
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx_;
+};
+
+struct ChunkWriter {
+  tls::TLSSocket* c;
+  std::size_t count;
+  std::shared_ptr<Sha256> hash;
+  std::function<void()> done;
+  std::size_t k = 0;
+
+  static void pump(const std::shared_ptr<ChunkWriter>& w) {
+    while (w->k < w->count) {
+      Buffer b = chunkOf(w->k++);
+      w->hash->update(b.view());
+      if (!w->c->write(b)) {
+        w->c->once(tls::events::drain, [w] { pump(w); });
+        return;
+      }
+    }
+    w->done();
+  }
+};
+
+/// Writes chunks 0 to count - 1 of the payload to c, each into `hash` as well, the next
+/// after 'drain' whenever write() returns false; then calls done(). `c` must outlive the
+/// writing (its 'drain' listener holds the rest).
+inline void writeChunks(tls::TLSSocket& c, std::size_t count, std::shared_ptr<Sha256> hash, std::function<void()> done) {
+  ChunkWriter::pump(std::make_shared<ChunkWriter>(ChunkWriter{&c, count, std::move(hash), std::move(done)}));
+}
 
 /// tls::connect with a callback that gets the socket, as Node's callback reads the `c`
 /// that tls.connect returned.
