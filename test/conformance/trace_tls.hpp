@@ -35,6 +35,15 @@ inline std::string pem(const std::string& name) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
+/// Server options presenting `name`.key and `name`.crt: trace.js's
+/// { key: pem(name + '.key'), cert: pem(name + '.crt') }.
+inline tls::ServerOptions keyAndCert(const std::string& name) {
+  tls::ServerOptions options;
+  options.key = pem(name + ".key");
+  options.cert = pem(name + ".crt");
+  return options;
+}
+
 /// A string property Node reports as `false` when there is none (alpnProtocol and
 /// servername once the handshake is over): berth's empty string prints false.
 inline std::string orFalse(const std::string& s) { return s.empty() ? "false" : s; }
@@ -204,11 +213,8 @@ inline void tlsRounds(const tls::ServerOptions& options, std::size_t count, TLSR
 // with rejectUnauthorized true, then false (tls-expired, tls-self-signed, tls-wrong-host).
 inline void rejectedCertificateScenario(const std::string& name) {
   static const std::vector<bool> rounds = {true, false};
-  tls::ServerOptions serverOptions;
-  serverOptions.key = pem(name + ".key");
-  serverOptions.cert = pem(name + ".crt");
   tlsRounds(
-      serverOptions, rounds.size(),
+      keyAndCert(name), rounds.size(),
       [](const tls::TLSSocketPtr& s, std::size_t i) {
         traceTLS(s, "S" + std::to_string(i));
         s->end("hi");

@@ -22,9 +22,7 @@ std::string offers(const std::optional<std::vector<std::string>>& v) {
 }  // namespace
 
 void scenario() {
-  tls::ServerOptions serverOptions;
-  serverOptions.key = pem("server.key");
-  serverOptions.cert = pem("server.crt");
+  auto serverOptions = keyAndCert("server");
   serverOptions.ALPNProtocols = {"h2", "http/1.1"};
   tlsRounds(
       serverOptions, clients.size(),

@@ -12,9 +12,7 @@ const std::vector<bool> rounds = {true, false};
 }  // namespace
 
 void scenario() {
-  tls::ServerOptions serverOptions;
-  serverOptions.key = pem("server.key");
-  serverOptions.cert = pem("server.crt");
+  auto serverOptions = keyAndCert("server");
   serverOptions.ca = {pem("ca.crt")};
   serverOptions.requestCert = true;
   serverOptions.rejectUnauthorized = true;

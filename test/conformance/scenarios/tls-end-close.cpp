@@ -23,9 +23,7 @@ void round(std::size_t i) {
   std::string C = "C" + std::to_string(i);
   std::string S = "S" + std::to_string(i);
   line("round" + std::to_string(i), "allowHalfOpen=" + str(allowHalfOpen), "clientEnds=" + str(clientEnds));
-  tls::ServerOptions options;
-  options.key = pem("server.key");
-  options.cert = pem("server.crt");
+  auto options = keyAndCert("server");
   options.allowHalfOpen = allowHalfOpen;
   auto server = tls::createServer(options, [S, allowHalfOpen, clientEnds](const tls::TLSSocketPtr& s) {
     traceTLS(s, S);

@@ -7,9 +7,7 @@
 using namespace conf;
 
 void scenario() {
-  tls::ServerOptions options;
-  options.key = pem("server.key");
-  options.cert = pem("server.crt");
+  auto options = keyAndCert("server");
   options.handshakeTimeout = milliseconds(150);
   auto server = tls::createServer(options, [](const tls::TLSSocketPtr&) { line("server secureConnection (unexpected)"); });
   traceServer(server, "server");

@@ -9,10 +9,7 @@
 using namespace conf;
 
 void scenario() {
-  tls::ServerOptions options;
-  options.key = pem("server.key");
-  options.cert = pem("server.crt");
-  auto server = tls::createServer(options, [](const tls::TLSSocketPtr& s) {
+  auto server = tls::createServer(keyAndCert("server"), [](const tls::TLSSocketPtr& s) {
     line("S secure", tlsInfo(*s));
     line("S peer", peerCert(s->getPeerCertificate()));
     traceTLS(s, "S");

@@ -20,10 +20,7 @@ struct Client {
 }  // namespace
 
 void scenario() {
-  tls::ServerOptions options;
-  options.key = pem("server.key");
-  options.cert = pem("server.crt");
-  auto server = tls::createServer(options, [](const tls::TLSSocketPtr& s) {
+  auto server = tls::createServer(keyAndCert("server"), [](const tls::TLSSocketPtr& s) {
     s->pipe(s);
     s->on(tls::events::end, [] { line("S", "end"); });
     s->on(tls::events::finish, [] { line("S", "finish"); });

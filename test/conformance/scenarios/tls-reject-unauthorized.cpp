@@ -12,11 +12,8 @@ const std::vector<std::optional<bool>> rounds = {std::nullopt, false};
 }  // namespace
 
 void scenario() {
-  tls::ServerOptions serverOptions;
-  serverOptions.key = pem("server.key");
-  serverOptions.cert = pem("server.crt");
   tlsRounds(
-      serverOptions, rounds.size(),
+      keyAndCert("server"), rounds.size(),
       [](const tls::TLSSocketPtr& s, std::size_t i) {
         traceTLS(s, "S" + std::to_string(i));
         s->end("hi");

@@ -25,11 +25,8 @@ const std::vector<Client> clients = {
 }  // namespace
 
 void scenario() {
-  tls::ServerOptions serverOptions;
-  serverOptions.key = pem("server.key");
-  serverOptions.cert = pem("server.crt");
   tlsRounds(
-      serverOptions, clients.size(),
+      keyAndCert("server"), clients.size(),
       [](const tls::TLSSocketPtr& s, std::size_t i) {
         line("S" + std::to_string(i), "servername=" + orFalse(s->servername()));
         s->end();

@@ -9,10 +9,7 @@ using namespace conf;
 constexpr std::size_t COUNT = 1024;
 
 void scenario() {
-  tls::ServerOptions options;
-  options.key = pem("server.key");
-  options.cert = pem("server.crt");
-  auto server = tls::createServer(options, [](const tls::TLSSocketPtr& s) {
+  auto server = tls::createServer(keyAndCert("server"), [](const tls::TLSSocketPtr& s) {
     auto hash = std::make_shared<Sha256>();
     auto bytes = std::make_shared<std::size_t>(0);
     s->on(tls::events::data, [hash, bytes](BufferView d) {
