@@ -142,6 +142,24 @@ function traceTLSServer(s, tag) {
   s.on('tlsClientError', (e, sock) => line(tag, 'tlsClientError', err(e), 'destroyed=' + sock.destroyed));
 }
 
+// tls-handshake-timeout's and tls-handshake-timeout-no-listener's client: `server` listens
+// on 127.0.0.1, and a plain TCP client, traced as 'C', connects to it and never says
+// hello; then(c) adds to it. The server closes once both ends of the connection have
+// closed.
+function silentClient(server, then = () => {}) {
+  let closed = 0;
+  const closedOne = () => {
+    if (++closed === 2) server.close();
+  };
+  server.on('connection', (s) => s.on('close', closedOne));
+  server.listen(0, '127.0.0.1', () => {
+    const c = net.connect(server.address().port, '127.0.0.1');
+    traceSocket(c, 'C', ['connectionAttempt']);
+    c.on('close', closedOne);
+    then(c);
+  });
+}
+
 // The payload of tls-transfer-64mib and tls-pipe: chunks of CHUNK bytes, byte j of chunk
 // k being (7k + 13j) mod 256.
 const CHUNK = 64 * 1024;
@@ -223,4 +241,4 @@ process.on('exit', (code) => line('exit code=' + code));
 
 module.exports = { line, q, err, cbErr, state, serverAddress, socketAddress, chunk, traceSocket, traceServer, dropKeys,
   attempt, rejects, has, tmp, net, tls, pem, tlsInfo, peerCert, traceTLS, traceTLSServer, tlsRounds,
-  rejectedCertificateScenario, CHUNK, writeChunks };
+  rejectedCertificateScenario, silentClient, CHUNK, writeChunks };

@@ -91,6 +91,26 @@ inline void traceTLSServer(const tls::ServerPtr& s, std::string tag) {
 }
 
 
+/// trace.js's silentClient (tls-handshake-timeout, tls-handshake-timeout-no-listener):
+/// `server` listens on 127.0.0.1, and a plain TCP client, traced as "C", connects to it
+/// and never says hello; then(c) adds to it. The server closes once both ends of the
+/// connection have closed.
+inline void silentClient(const tls::ServerPtr& server, std::function<void(const net::SocketPtr&)> then = {}) {
+  auto closed = std::make_shared<int>(0);
+  auto closedOne = [server, closed] {
+    if (++*closed == 2) server->close();
+  };
+  server->on(net::events::connection, [closedOne](const net::SocketPtr& s) {
+    s->on(net::events::close, [closedOne](bool) { closedOne(); });
+  });
+  server->listen(0, "127.0.0.1", [server, closedOne, then = std::move(then)] {
+    auto c = net::connect(server->address()->port, "127.0.0.1");
+    traceSocket(c, "C", {"connectionAttempt"});
+    c->on(net::events::close, [closedOne](bool) { closedOne(); });
+    if (then) then(c);
+  });
+}
+
 /// The payload of tls-transfer-64mib and tls-pipe: chunks of CHUNK bytes, byte j of chunk
 /// k being (7k + 13j) mod 256.
 inline constexpr std::size_t CHUNK = 64 * 1024;
