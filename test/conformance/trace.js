@@ -188,6 +188,20 @@ function writeChunks(c, count, hash, done) {
   pump();
 }
 
+// tls-pipe's and tls-transfer-64mib's client: connects to `server` (127.0.0.1, servername
+// localhost, the trusted CA) and calls secure(c) once secure; prints its 'error' (the
+// code) and 'close', at which it closes the server. Returns c.
+function payloadClient(server, secure) {
+  const c = tls.connect({ port: server.address().port, host: '127.0.0.1', servername: 'localhost', ca: pem('ca.crt') },
+    () => secure(c));
+  c.on('error', (e) => line('C error', e.code));
+  c.on('close', (hadError) => {
+    line('C close hadError=' + hadError);
+    server.close();
+  });
+  return c;
+}
+
 // Rounds of one TLS client each against one server (tls-alpn, tls-sni, tls-client-cert,
 // tls-reject-unauthorized, rejectedCertificateScenario): tls.createServer(options) with
 // serve(socket, i) as its handler for round i, traced as 'server', listens on 127.0.0.1;
@@ -241,4 +255,5 @@ process.on('exit', (code) => line('exit code=' + code));
 
 module.exports = { line, q, err, cbErr, state, serverAddress, socketAddress, chunk, traceSocket, traceServer, dropKeys,
   attempt, rejects, has, tmp, net, tls, pem, tlsInfo, peerCert, traceTLS, traceTLSServer, tlsRounds,
-  rejectedCertificateScenario, silentClient, CHUNK, writeChunks };
+  rejectedCertificateScenario, silentClient, CHUNK, writeChunks,
+  payloadClient };

@@ -178,6 +178,24 @@ inline tls::TLSSocketPtr connectTLS(tls::ConnectionOptions options, std::functio
   return c;
 }
 
+/// trace.js's payloadClient (tls-pipe, tls-transfer-64mib): connects to `server`
+/// (127.0.0.1, servername localhost, the trusted CA) and calls secure(c) once secure;
+/// prints its 'error' (the code) and 'close', at which it closes the server.
+inline tls::TLSSocketPtr payloadClient(const tls::ServerPtr& server, std::function<void(tls::TLSSocket&)> secure) {
+  tls::ConnectionOptions o;
+  o.port = server->address()->port;
+  o.host = "127.0.0.1";
+  o.servername = "localhost";
+  o.ca = {pem("ca.crt")};
+  auto c = connectTLS(o, std::move(secure));
+  c->on(tls::events::error, [](const Error& e) { line("C error", e.code); });
+  c->on(tls::events::close, [server](bool hadError) {
+    line("C close hadError=" + str(hadError));
+    server->close();
+  });
+  return c;
+}
+
 /// trace.js's tlsRounds: rounds of one TLS client each against one server (tls-alpn,
 /// tls-sni, tls-client-cert, tls-reject-unauthorized, rejectedCertificateScenario).
 /// tls::createServer(options) with serve(socket, i) as its handler for round i, traced as

@@ -31,13 +31,8 @@ void scenario() {
   });
   traceTLSServer(server, "server");
   server->listen(0, "127.0.0.1", [server] {
-    tls::ConnectionOptions o;
-    o.port = server->address()->port;
-    o.host = "127.0.0.1";
-    o.servername = "localhost";
-    o.ca = {pem("ca.crt")};
     auto st = std::make_shared<Client>();
-    auto c = connectTLS(o, [st](tls::TLSSocket& c) {
+    auto c = payloadClient(server, [st](tls::TLSSocket& c) {
       c.write("hello");
       st->sent->update(BufferView(std::string_view("hello")));
     });
@@ -56,11 +51,6 @@ void scenario() {
     c->on(tls::events::finish, [] { line("C finish"); });
     c->on(tls::events::end, [st] {
       line("C end received bytes=" + str(st->receivedBytes), "sha256=" + st->received.digest_hex());
-    });
-    c->on(tls::events::error, [](const Error& e) { line("C error", e.code); });
-    c->on(tls::events::close, [server](bool hadError) {
-      line("C close hadError=" + str(hadError));
-      server->close();
     });
   });
 }

@@ -6,7 +6,7 @@
 // and ends; the pipe ends the server's side at its 'end'. The client counts and hashes
 // (SHA-256) what comes back and compares it with what it sent.
 const crypto = require('crypto');
-const { line, tls, pem, traceTLSServer, CHUNK, writeChunks } = require('../trace');
+const { line, tls, pem, traceTLSServer, CHUNK, writeChunks, payloadClient } = require('../trace');
 
 const COUNT = 64;
 
@@ -21,11 +21,10 @@ server.listen(0, '127.0.0.1', () => {
   const sent = crypto.createHash('sha256');
   const received = crypto.createHash('sha256');
   let receivedBytes = 0;
-  const c = tls.connect({ port: server.address().port, host: '127.0.0.1', servername: 'localhost', ca: pem('ca.crt') },
-    () => {
-      c.write('hello');
-      sent.update('hello');
-    });
+  const c = payloadClient(server, () => {
+    c.write('hello');
+    sent.update('hello');
+  });
   c.on('data', (d) => {
     const first = receivedBytes === 0;
     receivedBytes += d.length;
@@ -40,9 +39,4 @@ server.listen(0, '127.0.0.1', () => {
   });
   c.on('finish', () => line('C finish'));
   c.on('end', () => line('C end received bytes=' + receivedBytes, 'sha256=' + received.digest('hex')));
-  c.on('error', (e) => line('C error', e.code));
-  c.on('close', (hadError) => {
-    line('C close hadError=' + hadError);
-    server.close();
-  });
 });

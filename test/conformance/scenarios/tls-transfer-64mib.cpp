@@ -24,13 +24,8 @@ void scenario() {
   });
   traceTLSServer(server, "server");
   server->listen(0, "127.0.0.1", [server] {
-    tls::ConnectionOptions o;
-    o.port = server->address()->port;
-    o.host = "127.0.0.1";
-    o.servername = "localhost";
-    o.ca = {pem("ca.crt")};
     auto hash = std::make_shared<Sha256>();
-    auto c = connectTLS(o, [hash](tls::TLSSocket& c) {
+    auto c = payloadClient(server, [hash](tls::TLSSocket& c) {
       line("C secureConnect");
       writeChunks(c, COUNT, hash, [hash, c = &c] {
         line("C wrote bytes=" + str(CHUNK * COUNT), "sha256=" + hash->digest_hex());
@@ -39,10 +34,5 @@ void scenario() {
     });
     c->on(tls::events::finish, [c] { line("C finish bytesWritten=" + str(c->bytesWritten())); });
     c->on(tls::events::end, [] { line("C end"); });
-    c->on(tls::events::error, [](const Error& e) { line("C error", e.code); });
-    c->on(tls::events::close, [server](bool hadError) {
-      line("C close hadError=" + str(hadError));
-      server->close();
-    });
   });
 }

@@ -5,7 +5,7 @@
 // The server counts the bytes and hashes them (SHA-256); both ends print the count and
 // the hash, the server once the client's end() arrives. Then both close.
 const crypto = require('crypto');
-const { line, tls, pem, traceTLSServer, CHUNK, writeChunks } = require('../trace');
+const { line, tls, pem, traceTLSServer, CHUNK, writeChunks, payloadClient } = require('../trace');
 
 const COUNT = 1024;
 
@@ -25,19 +25,13 @@ const server = tls.createServer({ key: pem('server.key'), cert: pem('server.crt'
 traceTLSServer(server, 'server');
 server.listen(0, '127.0.0.1', () => {
   const hash = crypto.createHash('sha256');
-  const c = tls.connect({ port: server.address().port, host: '127.0.0.1', servername: 'localhost', ca: pem('ca.crt') },
-    () => {
-      line('C secureConnect');
-      writeChunks(c, COUNT, hash, () => {
-        line('C wrote bytes=' + CHUNK * COUNT, 'sha256=' + hash.digest('hex'));
-        c.end();
-      });
+  const c = payloadClient(server, () => {
+    line('C secureConnect');
+    writeChunks(c, COUNT, hash, () => {
+      line('C wrote bytes=' + CHUNK * COUNT, 'sha256=' + hash.digest('hex'));
+      c.end();
     });
+  });
   c.on('finish', () => line('C finish bytesWritten=' + c.bytesWritten));
   c.on('end', () => line('C end'));
-  c.on('error', (e) => line('C error', e.code));
-  c.on('close', (hadError) => {
-    line('C close hadError=' + hadError);
-    server.close();
-  });
 });
