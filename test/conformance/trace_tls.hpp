@@ -44,6 +44,17 @@ inline tls::ServerOptions keyAndCert(const std::string& name) {
   return options;
 }
 
+/// Client options to `port` on `host` trusting the CA in `ca`: trace.js's
+/// { port, host, ca: pem(ca) }.
+inline tls::ConnectionOptions clientOptions(std::uint16_t port, const std::string& host,
+                                            const std::string& ca = "ca.crt") {
+  tls::ConnectionOptions options;
+  options.port = port;
+  options.host = host;
+  options.ca = {pem(ca)};
+  return options;
+}
+
 /// A string property Node reports as `false` when there is none (alpnProtocol and
 /// servername once the handshake is over): berth's empty string prints false.
 inline std::string orFalse(const std::string& s) { return s.empty() ? "false" : s; }
@@ -182,11 +193,8 @@ inline tls::TLSSocketPtr connectTLS(tls::ConnectionOptions options, std::functio
 /// (127.0.0.1, servername localhost, the trusted CA) and calls secure(c) once secure;
 /// prints its 'error' (the code) and 'close', at which it closes the server.
 inline tls::TLSSocketPtr payloadClient(const tls::ServerPtr& server, std::function<void(tls::TLSSocket&)> secure) {
-  tls::ConnectionOptions o;
-  o.port = server->address()->port;
-  o.host = "127.0.0.1";
+  auto o = clientOptions(server->address()->port, "127.0.0.1");
   o.servername = "localhost";
-  o.ca = {pem("ca.crt")};
   auto c = connectTLS(o, std::move(secure));
   c->on(tls::events::error, [](const Error& e) { line("C error", e.code); });
   c->on(tls::events::close, [server](bool hadError) {
@@ -260,11 +268,8 @@ inline void rejectedCertificateScenario(const std::string& name) {
       [](std::size_t i, std::uint16_t port) {
         std::string tag = "C" + std::to_string(i);
         line(tag, "rejectUnauthorized=" + str(rounds[i]));
-        tls::ConnectionOptions options;
-        options.port = port;
-        options.host = "localhost";
+        auto options = clientOptions(port, "localhost");
         options.family = 4;
-        options.ca = {pem("ca.crt")};
         options.rejectUnauthorized = rounds[i];
         auto c = connectTLS(options, [tag](tls::TLSSocket& c) {
           line(tag, "callback", tlsInfo(c));

@@ -32,11 +32,8 @@ void scenario() {
       },
       [](std::size_t i, std::uint16_t port) {
         std::string tag = "C" + std::to_string(i);
-        tls::ConnectionOptions options;
-        options.port = port;
-        options.host = "127.0.0.1";
+        auto options = clientOptions(port, "127.0.0.1");
         options.servername = "localhost";
-        options.ca = {pem("ca.crt")};
         if (clients[i]) options.ALPNProtocols = *clients[i];
         auto c = connectTLS(options, [tag, offered = offers(clients[i])](tls::TLSSocket& c) {
           line(tag, "offers=" + offered, "alpnProtocol=" + orFalse(c.alpnProtocol()));

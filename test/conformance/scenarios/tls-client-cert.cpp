@@ -28,11 +28,8 @@ void scenario() {
       [](std::size_t i, std::uint16_t port) {
         std::string tag = "C" + std::to_string(i);
         line(tag, "with certificate=" + str(rounds[i]));
-        tls::ConnectionOptions options;
-        options.port = port;
-        options.host = "localhost";
+        auto options = clientOptions(port, "localhost");
         options.family = 4;
-        options.ca = {pem("ca.crt")};
         if (rounds[i]) {
           options.key = pem("client.key");
           options.cert = pem("client.crt");

@@ -17,16 +17,10 @@ void scenario() {
   });
   traceTLSServer(server, "server");
   server->listen(0, "127.0.0.1", [server] {
-    tls::ConnectionOptions o;
-    o.port = server->address()->port;
-    o.host = "localhost";
-    o.ca = {pem("ca.crt")};
-    auto holder = std::make_shared<tls::TLSSocket*>(nullptr);
-    auto c = tls::connect(o, [holder] {
-      line("C callback", tlsInfo(**holder));
-      line("C peer", peerCert((*holder)->getPeerCertificate()));
+    auto c = connectTLS(clientOptions(server->address()->port, "localhost"), [](tls::TLSSocket& c) {
+      line("C callback", tlsInfo(c));
+      line("C peer", peerCert(c.getPeerCertificate()));
     });
-    *holder = c.get();
     line("C before protocol=" + orNull(c->getProtocol()), "peer=" + peerCert(c->getPeerCertificate()),
          "encrypted=" + str(c->encrypted()));
     traceTLS(c, "C", {"connectionAttempt", "lookup"});

@@ -20,10 +20,7 @@ void scenario() {
       },
       [](std::size_t i, std::uint16_t port) {
         std::string tag = "C" + std::to_string(i);
-        tls::ConnectionOptions options;
-        options.port = port;
-        options.host = "localhost";
-        options.ca = {pem("other_ca.crt")};
+        auto options = clientOptions(port, "localhost", "other_ca.crt");
         if (rounds[i]) options.rejectUnauthorized = *rounds[i];
         line(tag, "rejectUnauthorized=" + str(rounds[i]));
         auto c = connectTLS(options, [tag](tls::TLSSocket& c) { line(tag, "callback", tlsInfo(c)); });

@@ -34,10 +34,7 @@ void scenario() {
       [](std::size_t i, std::uint16_t port) {
         const Client& k = clients[i];
         std::string tag = "C" + std::to_string(i);
-        tls::ConnectionOptions options;
-        options.port = port;
-        options.host = k.host;
-        options.ca = {pem("ca.crt")};
+        auto options = clientOptions(port, k.host);
         options.family = 4;
         if (k.servername) options.servername = *k.servername;
         auto c = connectTLS(options, [tag, label = k.label](tls::TLSSocket& c) { line(tag, label, tlsInfo(c)); });
