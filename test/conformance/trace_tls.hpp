@@ -176,7 +176,8 @@ struct ChunkWriter {
 /// Writes chunks 0 to count - 1 of the payload to c, each into `hash` as well, the next
 /// after 'drain' whenever write() returns false; then calls done(). `c` must outlive the
 /// writing (its 'drain' listener holds the rest).
-inline void writeChunks(tls::TLSSocket& c, std::size_t count, std::shared_ptr<Sha256> hash, std::function<void()> done) {
+inline void writeChunks(tls::TLSSocket& c, std::size_t count, std::shared_ptr<Sha256> hash,
+                        std::function<void()> done) {
   ChunkWriter::pump(std::make_shared<ChunkWriter>(ChunkWriter{&c, count, std::move(hash), std::move(done)}));
 }
 
@@ -217,7 +218,8 @@ class TLSRounds : public std::enable_shared_from_this<TLSRounds> {
 
   static void start(const tls::ServerOptions& options, std::size_t count, Serve serve, Client client) {
     auto st = std::shared_ptr<TLSRounds>(new TLSRounds(count, std::move(client)));
-    st->server_ = tls::createServer(options, [st, serve = std::move(serve)](const tls::TLSSocketPtr& s) { serve(s, st->i_); });
+    st->server_ = tls::createServer(
+        options, [st, serve = std::move(serve)](const tls::TLSSocketPtr& s) { serve(s, st->i_); });
     traceTLSServer(st->server_, "server");
     st->server_->on(net::events::connection,
                     [st](const net::SocketPtr& s) { s->on(net::events::close, [st](bool) { st->closedOne(); }); });
