@@ -20,6 +20,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <regex>
 #include <string>
@@ -264,6 +265,68 @@ asio::awaitable<std::string> read_at_least(tls::Stream& stream, std::size_t size
   co_return text;
 }
 
+/// berth's event-layer tls::connect to host:port (servername localhost, the test CA,
+/// offering `alpn`): writes `hello` once secure and end()s once `received_all` says yes to
+/// what has come back; returns the trace of the client's events (and describe()'s line).
+Lines event_client(const std::string& host, std::uint16_t port, std::vector<std::string> alpn,
+                   const std::string& hello, const std::function<bool(const std::string&)>& received_all) {
+  Trace trace;
+  tls::ConnectionOptions options;
+  options.port = port;
+  options.host = host;
+  options.servername = "localhost";
+  options.ca = {certs().ca.cert};
+  options.ALPNProtocols = std::move(alpn);
+  tls::TLSSocketPtr c;
+  c = tls::connect(options, [&] {
+    trace(describe(*c));
+    c->write(hello);
+  });
+  trace_events(trace, "C", c);
+  std::string got;
+  c->on(net::events::data, [&](BufferView b) {
+    got += std::string(b);
+    if (received_all(got)) c->end();
+  });
+  run_loop(20s);
+  c.reset();
+  return trace.lines;
+}
+
+/// What node's own client sees against either server (probe7 s_server and node_server),
+/// `data` being the one 'data' it gets; event_client's trace must be the same.
+Lines node_client_lines(const std::string& data) {
+  return {"C.connect", "C.ready", "C secureConnect authorized:true alpn:http/1.1 protocol:TLSv1.3 CN:localhost",
+          "C.secureConnect", "C.data " + data, "C.finish", "C.end", "C.close false"};
+}
+
+/// berth's coroutine tls::connect to host:port (servername localhost, the test CA,
+/// offering `alpn`), checking what both servers' handshakes give: authorized, ALPN
+/// http/1.1, TLSv1.3, the peer's CN localhost.
+asio::awaitable<tls::Stream> coroutine_client(const char* host, std::uint16_t port, std::vector<std::string> alpn) {
+  berth::ConnectOptions connect;
+  connect.host = host;
+  connect.port = port;
+  tls::HandshakeOptions handshake;
+  handshake.servername = "localhost";
+  tls::ConnectOptions options(connect, client_context(std::move(alpn)), handshake);
+  tls::Stream stream = co_await tls::connect(options);
+  CHECK(stream.authorized());
+  CHECK(stream.alpnProtocol() == "http/1.1");
+  CHECK(stream.getProtocol() == "TLSv1.3");
+  CHECK(stream.getPeerCertificate().subject["CN"] == "localhost");
+  co_return stream;
+}
+
+/// Sends close_notify and the FIN; the server's close_notify in answer must end the
+/// reading with nothing more. Then closes the stream.
+asio::awaitable<void> shutdown_both_ways(tls::Stream& stream) {
+  co_await stream.shutdown();
+  std::string rest = co_await read_to_end(stream);
+  CHECK(rest.empty());
+  stream.close();
+}
+
 }  // namespace
 
 TEST_CASE("berth's tls::connect against openssl s_server: verified against the test CA, ALPN, a line each way, "
@@ -271,30 +334,9 @@ TEST_CASE("berth's tls::connect against openssl s_server: verified against the t
           "[tls][interop]") {
   std::optional<Process> server;
   const std::uint16_t port = start_s_server(server);
-  Trace trace;
-  tls::ConnectionOptions options;
-  options.port = port;
-  options.host = "127.0.0.1";
-  options.servername = "localhost";
-  options.ca = {certs().ca.cert};
-  options.ALPNProtocols = {"h2", "http/1.1"};
-  tls::TLSSocketPtr c;
-  c = tls::connect(options, [&] {
-    trace(describe(*c));
-    c->write("hello from berth\n");
-  });
-  trace_events(trace, "C", c);
-  std::string got;
-  c->on(net::events::data, [&](BufferView b) {
-    got += std::string(b);
-    if (!got.empty() && got.back() == '\n') c->end();
-  });
-  run_loop(20s);
-  c.reset();
-  // probe7 s_server: node's client sees these lines.
-  CHECK(trace.lines == Lines{"C.connect", "C.ready",
-                             "C secureConnect authorized:true alpn:http/1.1 protocol:TLSv1.3 CN:localhost",
-                             "C.secureConnect", "C.data hello from s_server\n", "C.finish", "C.end", "C.close false"});
+  Lines lines = event_client("127.0.0.1", port, {"h2", "http/1.1"}, "hello from berth\n",
+                             [](const std::string& got) { return !got.empty() && got.back() == '\n'; });
+  CHECK(lines == node_client_lines("hello from s_server\n"));
   check_s_server_output(*server);
 }
 
@@ -303,26 +345,14 @@ TEST_CASE("berth's coroutine tls::connect against openssl s_server: the same han
   std::optional<Process> server;
   const std::uint16_t port = start_s_server(server);
   berth::test::run_coro([&]() -> asio::awaitable<void> {
-    berth::ConnectOptions connect;
-    connect.host = "127.0.0.1";
-    connect.port = port;
-    tls::HandshakeOptions handshake;
-    handshake.servername = "localhost";
-    tls::ConnectOptions options(connect, client_context({"h2", "http/1.1"}), handshake);
-    tls::Stream stream = co_await tls::connect(options);
-    CHECK(stream.authorized());
+    std::vector<std::string> alpn = {"h2", "http/1.1"};  // named: GCC bug 99576
+    tls::Stream stream = co_await coroutine_client("127.0.0.1", port, alpn);
     CHECK(stream.authorizationError().empty());
-    CHECK(stream.alpnProtocol() == "http/1.1");
-    CHECK(stream.getProtocol() == "TLSv1.3");
-    CHECK(stream.getPeerCertificate().subject["CN"] == "localhost");
     std::string line = co_await read_at_least(stream, std::string_view("hello from s_server\n").size());
     CHECK(line == "hello from s_server\n");
     co_await stream.write(std::string_view("hello from berth\n"));
-    co_await stream.shutdown();  // close_notify, FIN
     // s_server answers the close_notify with its own, which ends our reading.
-    std::string rest = co_await read_to_end(stream);
-    CHECK(rest.empty());
-    stream.close();
+    co_await shutdown_both_ways(stream);
   }, 20s);
   check_s_server_output(*server);
 }
@@ -332,30 +362,9 @@ TEST_CASE("berth's tls::connect against node's tls.createServer: authorized, ALP
           "[tls][interop]") {
   std::optional<Process> server;
   const std::uint16_t port = start_node_server(server);
-  Trace trace;
-  tls::ConnectionOptions options;
-  options.port = port;
-  options.host = "localhost";
-  options.servername = "localhost";
-  options.ca = {certs().ca.cert};
-  options.ALPNProtocols = {"x", "http/1.1"};
-  tls::TLSSocketPtr c;
-  c = tls::connect(options, [&] {
-    trace(describe(*c));
-    c->write("ping");
-  });
-  trace_events(trace, "C", c);
-  std::string got;
-  c->on(net::events::data, [&](BufferView b) {
-    got += std::string(b);
-    if (got == "ping") c->end();
-  });
-  run_loop(20s);
-  c.reset();
-  // probe7 node_server: node's own client sees these lines.
-  CHECK(trace.lines == Lines{"C.connect", "C.ready",
-                             "C secureConnect authorized:true alpn:http/1.1 protocol:TLSv1.3 CN:localhost",
-                             "C.secureConnect", "C.data ping", "C.finish", "C.end", "C.close false"});
+  Lines lines =
+      event_client("localhost", port, {"x", "http/1.1"}, "ping", [](const std::string& got) { return got == "ping"; });
+  CHECK(lines == node_client_lines("ping"));
   check_node_server_output(*server);
 }
 
@@ -364,25 +373,13 @@ TEST_CASE("berth's coroutine tls::connect against node's tls.createServer: the s
   std::optional<Process> server;
   const std::uint16_t port = start_node_server(server);
   berth::test::run_coro([&]() -> asio::awaitable<void> {
-    berth::ConnectOptions connect;
-    connect.host = "localhost";
-    connect.port = port;
-    tls::HandshakeOptions handshake;
-    handshake.servername = "localhost";
-    tls::ConnectOptions options(connect, client_context({"x", "http/1.1"}), handshake);
-    tls::Stream stream = co_await tls::connect(options);
-    CHECK(stream.authorized());
-    CHECK(stream.alpnProtocol() == "http/1.1");
-    CHECK(stream.getProtocol() == "TLSv1.3");
-    CHECK(stream.getPeerCertificate().subject["CN"] == "localhost");
+    std::vector<std::string> alpn = {"x", "http/1.1"};  // named: GCC bug 99576
+    tls::Stream stream = co_await coroutine_client("localhost", port, alpn);
     co_await stream.write(std::string_view("ping"));
     std::string echo = co_await read_at_least(stream, 4);
     CHECK(echo == "ping");
-    co_await stream.shutdown();
     // node's server ends its side in turn (pipe()), with close_notify.
-    std::string rest = co_await read_to_end(stream);
-    CHECK(rest.empty());
-    stream.close();
+    co_await shutdown_both_ways(stream);
   }, 20s);
   check_node_server_output(*server);
 }

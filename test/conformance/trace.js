@@ -104,6 +104,8 @@ const has = (label, present) => line(label, present ? 'present' : 'absent');
 // The scenario's private temporary directory, shared with nobody.
 const tmp = process.env.CONF_TMP || require('os').tmpdir();
 
+const tls = require('tls');
+
 // TLS scenarios (tls-*): the certificates run.js wrote for both sides ($CONF_TLS_CERTS,
 // see README.md), read as files: pem('server.key').
 const pem = (name) => fs.readFileSync(require('path').join(process.env.CONF_TLS_CERTS || 'no-CONF_TLS_CERTS', name));
@@ -140,8 +142,118 @@ function traceTLSServer(s, tag) {
   s.on('tlsClientError', (e, sock) => line(tag, 'tlsClientError', err(e), 'destroyed=' + sock.destroyed));
 }
 
+// tls-handshake-timeout's and tls-handshake-timeout-no-listener's client: `server` listens
+// on 127.0.0.1, and a plain TCP client, traced as 'C', connects to it and never says
+// hello; then(c) adds to it. The server closes once both ends of the connection have
+// closed.
+function silentClient(server, then = () => {}) {
+  let closed = 0;
+  const closedOne = () => {
+    if (++closed === 2) server.close();
+  };
+  server.on('connection', (s) => s.on('close', closedOne));
+  server.listen(0, '127.0.0.1', () => {
+    const c = net.connect(server.address().port, '127.0.0.1');
+    traceSocket(c, 'C', ['connectionAttempt']);
+    c.on('close', closedOne);
+    then(c);
+  });
+}
+
+// The payload of tls-transfer-64mib and tls-pipe: chunks of CHUNK bytes, byte j of chunk
+// k being (7k + 13j) mod 256.
+const CHUNK = 64 * 1024;
+const chunkOf = (k) => {
+  const b = Buffer.allocUnsafe(CHUNK);
+  for (let j = 0; j < CHUNK; j++) b[j] = (7 * k + 13 * j) & 0xff;
+  return b;
+};
+
+// Writes chunks 0 to count - 1 of the payload to c, each into `hash` as well
+// (crypto.createHash('sha256')), the next after 'drain' whenever write() returns false;
+// then calls done().
+function writeChunks(c, count, hash, done) {
+  let k = 0;
+  const pump = () => {
+    while (k < count) {
+      const b = chunkOf(k++);
+      hash.update(b);
+      if (!c.write(b)) {
+        c.once('drain', pump);
+        return;
+      }
+    }
+    done();
+  };
+  pump();
+}
+
+// tls-pipe's and tls-transfer-64mib's client: connects to `server` (127.0.0.1, servername
+// localhost, the trusted CA) and calls secure(c) once secure; prints its 'error' (the
+// code) and 'close', at which it closes the server. Returns c.
+function payloadClient(server, secure) {
+  const c = tls.connect({ port: server.address().port, host: '127.0.0.1', servername: 'localhost', ca: pem('ca.crt') },
+    () => secure(c));
+  c.on('error', (e) => line('C error', e.code));
+  c.on('close', (hadError) => {
+    line('C close hadError=' + hadError);
+    server.close();
+  });
+  return c;
+}
+
+// Rounds of one TLS client each against one server (tls-alpn, tls-sni, tls-client-cert,
+// tls-reject-unauthorized, rejectedCertificateScenario): tls.createServer(options) with
+// serve(socket, i) as its handler for round i, traced as 'server', listens on 127.0.0.1;
+// client(i, port) connects round i's client and returns it. The next client starts once
+// both ends of the last connection have closed; the server closes after round count - 1.
+function tlsRounds(options, count, serve, client) {
+  let i = 0;
+  const server = tls.createServer(options, (s) => serve(s, i));
+  traceTLSServer(server, 'server');
+  let closed = 0;
+  const closedOne = () => {
+    if (++closed % 2 === 0) {
+      i++;
+      next();
+    }
+  };
+  server.on('connection', (s) => s.on('close', closedOne));
+  server.listen(0, '127.0.0.1', next);
+
+  function next() {
+    if (i === count) {
+      server.close();
+      return;
+    }
+    client(i, server.address().port).on('close', closedOne);
+  }
+}
+
+// The server presents `name`.key/.crt; a client with the trusted CA connects to localhost
+// with rejectUnauthorized true, then false (tls-expired, tls-self-signed, tls-wrong-host).
+function rejectedCertificateScenario(name) {
+  const rounds = [true, false];
+  tlsRounds({ key: pem(name + '.key'), cert: pem(name + '.crt') }, rounds.length, (s, i) => {
+    traceTLS(s, 'S' + i);
+    s.end('hi');
+  }, (i, port) => {
+    const tag = 'C' + i;
+    line(tag, 'rejectUnauthorized=' + rounds[i]);
+    const options = { port, host: 'localhost', family: 4, ca: pem('ca.crt'), rejectUnauthorized: rounds[i] };
+    const c = tls.connect(options, () => {
+      line(tag, 'callback', tlsInfo(c));
+      line(tag, 'peer', peerCert(c.getPeerCertificate()));
+    });
+    traceTLS(c, tag, ['lookup', 'connectionAttempt']);
+    return c;
+  });
+}
+
 process.on('uncaughtExceptionMonitor', (e) => line('uncaught', err(e)));
 process.on('exit', (code) => line('exit code=' + code));
 
 module.exports = { line, q, err, cbErr, state, serverAddress, socketAddress, chunk, traceSocket, traceServer, dropKeys,
-  attempt, rejects, has, tmp, net, tls: require('tls'), pem, tlsInfo, peerCert, traceTLS, traceTLSServer };
+  attempt, rejects, has, tmp, net, tls, pem, tlsInfo, peerCert, traceTLS, traceTLSServer, tlsRounds,
+  rejectedCertificateScenario, silentClient, CHUNK, writeChunks,
+  payloadClient };

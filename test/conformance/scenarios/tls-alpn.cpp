@@ -8,14 +8,9 @@ using namespace conf;
 
 namespace {
 
-struct State {
-  std::vector<std::optional<std::vector<std::string>>> clients = {
-      std::vector<std::string>{"x", "http/1.1"}, std::vector<std::string>{"http/1.1", "h2"}, std::nullopt,
-      std::vector<std::string>{"x"}};
-  std::size_t i = 0;
-  int closed = 0;
-  tls::ServerPtr server;
-};
+const std::vector<std::optional<std::vector<std::string>>> clients = {
+    std::vector<std::string>{"x", "http/1.1"}, std::vector<std::string>{"http/1.1", "h2"}, std::nullopt,
+    std::vector<std::string>{"x"}};
 
 std::string offers(const std::optional<std::vector<std::string>>& v) {
   if (!v) return "null";
@@ -24,53 +19,28 @@ std::string offers(const std::optional<std::vector<std::string>>& v) {
   return out + "]";
 }
 
-void next(const std::shared_ptr<State>& st);
-
-// The next client starts once both ends of the last connection have closed.
-void closedOne(const std::shared_ptr<State>& st) {
-  if (++st->closed % 2 == 0) {
-    st->i++;
-    next(st);
-  }
-}
-
-void next(const std::shared_ptr<State>& st) {
-  if (st->i == st->clients.size()) {
-    st->server->close();
-    return;
-  }
-  std::string tag = "C" + std::to_string(st->i);
-  tls::ConnectionOptions options;
-  options.port = st->server->address()->port;
-  options.host = "127.0.0.1";
-  options.servername = "localhost";
-  options.ca = {pem("ca.crt")};
-  if (st->clients[st->i]) options.ALPNProtocols = *st->clients[st->i];
-  auto holder = std::make_shared<tls::TLSSocket*>(nullptr);
-  auto c = tls::connect(options, [holder, tag, offered = offers(st->clients[st->i])] {
-    line(tag, "offers=" + offered, "alpnProtocol=" + orFalse((*holder)->alpnProtocol()));
-  });
-  *holder = c.get();
-  c->on(tls::events::error, [tag](const Error& e) { line(tag, "error", err(e)); });
-  c->on(tls::events::close, [tag](bool hadError) { line(tag, "close", "hadError=" + str(hadError)); });
-  c->resume();
-  c->on(tls::events::close, [st](bool) { closedOne(st); });
-}
-
 }  // namespace
 
 void scenario() {
-  auto st = std::make_shared<State>();
-  tls::ServerOptions options;
-  options.key = pem("server.key");
-  options.cert = pem("server.crt");
-  options.ALPNProtocols = {"h2", "http/1.1"};
-  st->server = tls::createServer(options, [st](const tls::TLSSocketPtr& s) {
-    line("S" + std::to_string(st->i), "alpnProtocol=" + orFalse(s->alpnProtocol()));
-    s->end();
-  });
-  traceTLSServer(st->server, "server");
-  st->server->on(net::events::connection,
-                 [st](const net::SocketPtr& s) { s->on(net::events::close, [st](bool) { closedOne(st); }); });
-  st->server->listen(0, "127.0.0.1", [st] { next(st); });
+  auto serverOptions = keyAndCert("server");
+  serverOptions.ALPNProtocols = {"h2", "http/1.1"};
+  tlsRounds(
+      serverOptions, clients.size(),
+      [](const tls::TLSSocketPtr& s, std::size_t i) {
+        line("S" + std::to_string(i), "alpnProtocol=" + orFalse(s->alpnProtocol()));
+        s->end();
+      },
+      [](std::size_t i, std::uint16_t port) {
+        std::string tag = "C" + std::to_string(i);
+        auto options = clientOptions(port, "127.0.0.1");
+        options.servername = "localhost";
+        if (clients[i]) options.ALPNProtocols = *clients[i];
+        auto c = connectTLS(options, [tag, offered = offers(clients[i])](tls::TLSSocket& c) {
+          line(tag, "offers=" + offered, "alpnProtocol=" + orFalse(c.alpnProtocol()));
+        });
+        c->on(tls::events::error, [tag](const Error& e) { line(tag, "error", err(e)); });
+        c->on(tls::events::close, [tag](bool hadError) { line(tag, "close", "hadError=" + str(hadError)); });
+        c->resume();
+        return c;
+      });
 }

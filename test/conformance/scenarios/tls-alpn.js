@@ -4,39 +4,21 @@
 // ['x', 'http/1.1'] (agree on http/1.1), ['http/1.1', 'h2'] (the server's preference
 // wins: h2), nothing (false on both sides), and ['x'] alone (no overlap: the server
 // refuses the handshake with the no_application_protocol alert).
-const { line, err, tls, pem, traceTLSServer } = require('../trace');
+const { line, err, tls, pem, tlsRounds } = require('../trace');
 
 const clients = [['x', 'http/1.1'], ['http/1.1', 'h2'], undefined, ['x']];
-let i = 0;
-const server = tls.createServer({ key: pem('server.key'), cert: pem('server.crt'), ALPNProtocols: ['h2', 'http/1.1'] },
-  (s) => {
+tlsRounds({ key: pem('server.key'), cert: pem('server.crt'), ALPNProtocols: ['h2', 'http/1.1'] }, clients.length,
+  (s, i) => {
     line('S' + i, 'alpnProtocol=' + s.alpnProtocol);
     s.end();
+  }, (i, port) => {
+    const tag = 'C' + i;
+    const options = { port, host: '127.0.0.1', servername: 'localhost', ca: pem('ca.crt') };
+    if (clients[i] !== undefined) options.ALPNProtocols = clients[i];
+    const c = tls.connect(options, () => line(tag, 'offers=' + JSON.stringify(clients[i] ?? null),
+      'alpnProtocol=' + c.alpnProtocol));
+    c.on('error', (e) => line(tag, 'error', err(e)));
+    c.on('close', (hadError) => line(tag, 'close', 'hadError=' + hadError));
+    c.resume();
+    return c;
   });
-traceTLSServer(server, 'server');
-// The next client starts once both ends of the last connection have closed.
-let closed = 0;
-const closedOne = () => {
-  if (++closed % 2 === 0) {
-    i++;
-    next();
-  }
-};
-server.on('connection', (s) => s.on('close', closedOne));
-server.listen(0, '127.0.0.1', next);
-
-function next() {
-  if (i === clients.length) {
-    server.close();
-    return;
-  }
-  const tag = 'C' + i;
-  const options = { port: server.address().port, host: '127.0.0.1', servername: 'localhost', ca: pem('ca.crt') };
-  if (clients[i] !== undefined) options.ALPNProtocols = clients[i];
-  const c = tls.connect(options, () => line(tag, 'offers=' + JSON.stringify(clients[i] ?? null),
-    'alpnProtocol=' + c.alpnProtocol));
-  c.on('error', (e) => line(tag, 'error', err(e)));
-  c.on('close', (hadError) => line(tag, 'close', 'hadError=' + hadError));
-  c.resume();
-  c.on('close', closedOne);
-}

@@ -5,42 +5,24 @@
 // the server sees its certificate; a client presenting none gets through its own side
 // of the TLS 1.3 handshake ('secureConnect'), then the server's alert as 'error'; the
 // server sees 'tlsClientError'.
-const { line, tls, pem, tlsInfo, peerCert, traceTLS, traceTLSServer } = require('../trace');
+const { line, tls, pem, tlsInfo, peerCert, traceTLS, tlsRounds } = require('../trace');
 
 const rounds = [true, false];
-let i = 0;
-const server = tls.createServer({ key: pem('server.key'), cert: pem('server.crt'), ca: pem('ca.crt'),
-  requestCert: true, rejectUnauthorized: true }, (s) => {
+tlsRounds({ key: pem('server.key'), cert: pem('server.crt'), ca: pem('ca.crt'), requestCert: true,
+  rejectUnauthorized: true }, rounds.length, (s, i) => {
   line('S' + i, 'secure', tlsInfo(s));
   line('S' + i, 'peer', peerCert(s.getPeerCertificate()));
   traceTLS(s, 'S' + i);
   s.end('hi');
-});
-traceTLSServer(server, 'server');
-// The next client starts once both ends of the last connection have closed.
-let closed = 0;
-const closedOne = () => {
-  if (++closed % 2 === 0) {
-    i++;
-    next();
-  }
-};
-server.on('connection', (s) => s.on('close', closedOne));
-server.listen(0, '127.0.0.1', next);
-
-function next() {
-  if (i === rounds.length) {
-    server.close();
-    return;
-  }
+}, (i, port) => {
   const tag = 'C' + i;
   line(tag, 'with certificate=' + rounds[i]);
-  const options = { port: server.address().port, host: 'localhost', family: 4, ca: pem('ca.crt') };
+  const options = { port, host: 'localhost', family: 4, ca: pem('ca.crt') };
   if (rounds[i]) {
     options.key = pem('client.key');
     options.cert = pem('client.crt');
   }
   const c = tls.connect(options, () => line(tag, 'callback', tlsInfo(c)));
   traceTLS(c, tag, ['lookup', 'connectionAttempt']);
-  c.on('close', closedOne);
-}
+  return c;
+});

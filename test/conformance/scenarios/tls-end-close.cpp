@@ -23,9 +23,7 @@ void round(std::size_t i) {
   std::string C = "C" + std::to_string(i);
   std::string S = "S" + std::to_string(i);
   line("round" + std::to_string(i), "allowHalfOpen=" + str(allowHalfOpen), "clientEnds=" + str(clientEnds));
-  tls::ServerOptions options;
-  options.key = pem("server.key");
-  options.cert = pem("server.crt");
+  auto options = keyAndCert("server");
   options.allowHalfOpen = allowHalfOpen;
   auto server = tls::createServer(options, [S, allowHalfOpen, clientEnds](const tls::TLSSocketPtr& s) {
     traceTLS(s, S);
@@ -52,24 +50,18 @@ void round(std::size_t i) {
     s->on(net::events::close, [closedOne](bool) { closedOne(); });
   });
   server->listen(0, "127.0.0.1", [server, C, allowHalfOpen, clientEnds, closedOne] {
-    tls::ConnectionOptions o;
-    o.port = server->address()->port;
-    o.host = "localhost";
+    auto o = clientOptions(server->address()->port, "localhost");
     o.family = 4;
-    o.ca = {pem("ca.crt")};
     o.allowHalfOpen = allowHalfOpen;
-    auto holder = std::make_shared<tls::TLSSocket*>(nullptr);
-    auto c = tls::connect(o, [holder, C, allowHalfOpen, clientEnds] {
-      tls::TLSSocket* c = *holder;
+    auto c = connectTLS(o, [C, allowHalfOpen, clientEnds](tls::TLSSocket& c) {
       if (clientEnds) {
         if (allowHalfOpen)
-          c->end("ping");
+          c.end("ping");
         else
-          c->end();
-        line(C, "after-end() readyState=" + c->readyState());
+          c.end();
+        line(C, "after-end() readyState=" + c.readyState());
       }
     });
-    *holder = c.get();
     traceTLS(c, C, {"lookup", "connectionAttempt"});
     c->on(tls::events::end, [C, c = c.get(), allowHalfOpen, clientEnds] {
       line(C, "in-end readyState=" + c->readyState());

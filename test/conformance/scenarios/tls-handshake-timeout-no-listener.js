@@ -8,22 +8,13 @@
 // deliberate difference (README.md, "Pinned Node quirks"):
 // conformance: quirk {"id":"handshake-timeout-unheard-keeps-connection","match":"^C (finish|end|close hadError=false)$","replace":null}
 // conformance: quirk {"id":"handshake-timeout-unheard-keeps-connection","match":"^C after 600 ms readyState=open$","replace":"C end\nC finish\nC close hadError=false\nC after 600 ms readyState=closed"}
-const { line, net, tls, pem, traceSocket, traceServer } = require('../trace');
+const { line, tls, pem, traceServer, silentClient } = require('../trace');
 
 const server = tls.createServer({ key: pem('server.key'), cert: pem('server.crt'), handshakeTimeout: 150 }, () => {
   line('server secureConnection (unexpected)');
 });
 traceServer(server, 'server');
-// The server closes once both ends of the connection have closed.
-let closed = 0;
-const closedOne = () => {
-  if (++closed === 2) server.close();
-};
-server.on('connection', (s) => s.on('close', closedOne));
-server.listen(0, '127.0.0.1', () => {
-  const c = net.connect(server.address().port, '127.0.0.1');
-  traceSocket(c, 'C', ['connectionAttempt']);
-  c.on('close', closedOne);
+silentClient(server, (c) => {
   c.on('connect', () => {
     setTimeout(() => {
       line('C after 600 ms readyState=' + c.readyState);

@@ -9,10 +9,7 @@
 using namespace conf;
 
 void scenario() {
-  tls::ServerOptions options;
-  options.key = pem("server.key");
-  options.cert = pem("server.crt");
-  auto server = tls::createServer(options, [](const tls::TLSSocketPtr& s) {
+  auto server = tls::createServer(keyAndCert("server"), [](const tls::TLSSocketPtr& s) {
     line("S secure", tlsInfo(*s));
     line("S peer", peerCert(s->getPeerCertificate()));
     traceTLS(s, "S");
@@ -20,16 +17,10 @@ void scenario() {
   });
   traceTLSServer(server, "server");
   server->listen(0, "127.0.0.1", [server] {
-    tls::ConnectionOptions o;
-    o.port = server->address()->port;
-    o.host = "localhost";
-    o.ca = {pem("ca.crt")};
-    auto holder = std::make_shared<tls::TLSSocket*>(nullptr);
-    auto c = tls::connect(o, [holder] {
-      line("C callback", tlsInfo(**holder));
-      line("C peer", peerCert((*holder)->getPeerCertificate()));
+    auto c = connectTLS(clientOptions(server->address()->port, "localhost"), [](tls::TLSSocket& c) {
+      line("C callback", tlsInfo(c));
+      line("C peer", peerCert(c.getPeerCertificate()));
     });
-    *holder = c.get();
     line("C before protocol=" + orNull(c->getProtocol()), "peer=" + peerCert(c->getPeerCertificate()),
          "encrypted=" + str(c->encrypted()));
     traceTLS(c, "C", {"connectionAttempt", "lookup"});

@@ -6,15 +6,9 @@
 // and ends; the pipe ends the server's side at its 'end'. The client counts and hashes
 // (SHA-256) what comes back and compares it with what it sent.
 const crypto = require('crypto');
-const { line, tls, pem, traceTLSServer } = require('../trace');
+const { line, tls, pem, traceTLSServer, CHUNK, writeChunks, payloadClient } = require('../trace');
 
-const CHUNK = 64 * 1024;
 const COUNT = 64;
-const chunkOf = (k) => {
-  const b = Buffer.allocUnsafe(CHUNK);
-  for (let j = 0; j < CHUNK; j++) b[j] = (7 * k + 13 * j) & 0xff;
-  return b;
-};
 
 const server = tls.createServer({ key: pem('server.key'), cert: pem('server.crt') }, (s) => {
   s.pipe(s);
@@ -27,38 +21,22 @@ server.listen(0, '127.0.0.1', () => {
   const sent = crypto.createHash('sha256');
   const received = crypto.createHash('sha256');
   let receivedBytes = 0;
-  let k = 0;
-  const c = tls.connect({ port: server.address().port, host: '127.0.0.1', servername: 'localhost', ca: pem('ca.crt') },
-    () => {
-      c.write('hello');
-      sent.update('hello');
-    });
+  const c = payloadClient(server, () => {
+    c.write('hello');
+    sent.update('hello');
+  });
   c.on('data', (d) => {
     const first = receivedBytes === 0;
     receivedBytes += d.length;
     received.update(d);
     if (first) {
       line('C first echo', JSON.stringify(d.toString()));
-      pump();
+      writeChunks(c, COUNT, sent, () => {
+        line('C sent bytes=' + (5 + CHUNK * COUNT), 'sha256=' + sent.digest('hex'));
+        c.end();
+      });
     }
   });
-  function pump() {
-    while (k < COUNT) {
-      const b = chunkOf(k++);
-      sent.update(b);
-      if (!c.write(b)) {
-        c.once('drain', pump);
-        return;
-      }
-    }
-    line('C sent bytes=' + (5 + CHUNK * COUNT), 'sha256=' + sent.digest('hex'));
-    c.end();
-  }
   c.on('finish', () => line('C finish'));
   c.on('end', () => line('C end received bytes=' + receivedBytes, 'sha256=' + received.digest('hex')));
-  c.on('error', (e) => line('C error', e.code));
-  c.on('close', (hadError) => {
-    line('C close hadError=' + hadError);
-    server.close();
-  });
 });

@@ -8,56 +8,23 @@
 using namespace conf;
 
 namespace {
-
-struct State {
-  std::vector<std::optional<bool>> rounds = {std::nullopt, false};
-  std::size_t i = 0;
-  int closed = 0;
-  tls::ServerPtr server;
-};
-
-void next(const std::shared_ptr<State>& st);
-
-// The next client starts once both ends of the last connection have closed.
-void closedOne(const std::shared_ptr<State>& st) {
-  if (++st->closed % 2 == 0) {
-    st->i++;
-    next(st);
-  }
-}
-
-void next(const std::shared_ptr<State>& st) {
-  if (st->i == st->rounds.size()) {
-    st->server->close();
-    return;
-  }
-  std::string tag = "C" + std::to_string(st->i);
-  tls::ConnectionOptions options;
-  options.port = st->server->address()->port;
-  options.host = "localhost";
-  options.ca = {pem("other_ca.crt")};
-  if (st->rounds[st->i]) options.rejectUnauthorized = *st->rounds[st->i];
-  line(tag, "rejectUnauthorized=" + str(st->rounds[st->i]));
-  auto holder = std::make_shared<tls::TLSSocket*>(nullptr);
-  auto c = tls::connect(options, [holder, tag] { line(tag, "callback", tlsInfo(**holder)); });
-  *holder = c.get();
-  traceTLS(c, tag, {"lookup", "connectionAttempt"});
-  c->on(tls::events::close, [st](bool) { closedOne(st); });
-}
-
+const std::vector<std::optional<bool>> rounds = {std::nullopt, false};
 }  // namespace
 
 void scenario() {
-  auto st = std::make_shared<State>();
-  tls::ServerOptions options;
-  options.key = pem("server.key");
-  options.cert = pem("server.crt");
-  st->server = tls::createServer(options, [st](const tls::TLSSocketPtr& s) {
-    traceTLS(s, "S" + std::to_string(st->i));
-    s->end("hi");
-  });
-  traceTLSServer(st->server, "server");
-  st->server->on(net::events::connection,
-                 [st](const net::SocketPtr& s) { s->on(net::events::close, [st](bool) { closedOne(st); }); });
-  st->server->listen(0, "127.0.0.1", [st] { next(st); });
+  tlsRounds(
+      keyAndCert("server"), rounds.size(),
+      [](const tls::TLSSocketPtr& s, std::size_t i) {
+        traceTLS(s, "S" + std::to_string(i));
+        s->end("hi");
+      },
+      [](std::size_t i, std::uint16_t port) {
+        std::string tag = "C" + std::to_string(i);
+        auto options = clientOptions(port, "localhost", "other_ca.crt");
+        if (rounds[i]) options.rejectUnauthorized = *rounds[i];
+        line(tag, "rejectUnauthorized=" + str(rounds[i]));
+        auto c = connectTLS(options, [tag](tls::TLSSocket& c) { line(tag, "callback", tlsInfo(c)); });
+        traceTLS(c, tag, {"lookup", "connectionAttempt"});
+        return c;
+      });
 }

@@ -5,39 +5,6 @@
 // 'close' hadError=true) and the server sees the connection fail; with false the
 // handshake completes, authorized false and authorizationError
 // DEPTH_ZERO_SELF_SIGNED_CERT, and the peer certificate is there to inspect.
-const { line, tls, pem, tlsInfo, peerCert, traceTLS, traceTLSServer } = require('../trace');
+const { rejectedCertificateScenario } = require('../trace');
 
-const rounds = [true, false];
-let i = 0;
-const server = tls.createServer({ key: pem('self_signed.key'), cert: pem('self_signed.crt') }, (s) => {
-  traceTLS(s, 'S' + i);
-  s.end('hi');
-});
-traceTLSServer(server, 'server');
-// The next client starts once both ends of the last connection have closed.
-let closed = 0;
-const closedOne = () => {
-  if (++closed % 2 === 0) {
-    i++;
-    next();
-  }
-};
-server.on('connection', (s) => s.on('close', closedOne));
-server.listen(0, '127.0.0.1', next);
-
-function next() {
-  if (i === rounds.length) {
-    server.close();
-    return;
-  }
-  const tag = 'C' + i;
-  line(tag, 'rejectUnauthorized=' + rounds[i]);
-  const options = { port: server.address().port, host: 'localhost', family: 4, ca: pem('ca.crt'),
-    rejectUnauthorized: rounds[i] };
-  const c = tls.connect(options, () => {
-    line(tag, 'callback', tlsInfo(c));
-    line(tag, 'peer', peerCert(c.getPeerCertificate()));
-  });
-  traceTLS(c, tag, ['lookup', 'connectionAttempt']);
-  c.on('close', closedOne);
-}
+rejectedCertificateScenario('self_signed');

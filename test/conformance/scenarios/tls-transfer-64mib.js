@@ -5,15 +5,9 @@
 // The server counts the bytes and hashes them (SHA-256); both ends print the count and
 // the hash, the server once the client's end() arrives. Then both close.
 const crypto = require('crypto');
-const { line, tls, pem, traceTLSServer } = require('../trace');
+const { line, tls, pem, traceTLSServer, CHUNK, writeChunks, payloadClient } = require('../trace');
 
-const CHUNK = 64 * 1024;
 const COUNT = 1024;
-const chunkOf = (k) => {
-  const b = Buffer.allocUnsafe(CHUNK);
-  for (let j = 0; j < CHUNK; j++) b[j] = (7 * k + 13 * j) & 0xff;
-  return b;
-};
 
 const server = tls.createServer({ key: pem('server.key'), cert: pem('server.crt') }, (s) => {
   const hash = crypto.createHash('sha256');
@@ -31,29 +25,13 @@ const server = tls.createServer({ key: pem('server.key'), cert: pem('server.crt'
 traceTLSServer(server, 'server');
 server.listen(0, '127.0.0.1', () => {
   const hash = crypto.createHash('sha256');
-  let k = 0;
-  const c = tls.connect({ port: server.address().port, host: '127.0.0.1', servername: 'localhost', ca: pem('ca.crt') },
-    () => {
-      line('C secureConnect');
-      pump();
+  const c = payloadClient(server, () => {
+    line('C secureConnect');
+    writeChunks(c, COUNT, hash, () => {
+      line('C wrote bytes=' + CHUNK * COUNT, 'sha256=' + hash.digest('hex'));
+      c.end();
     });
-  function pump() {
-    while (k < COUNT) {
-      const b = chunkOf(k++);
-      hash.update(b);
-      if (!c.write(b)) {
-        c.once('drain', pump);
-        return;
-      }
-    }
-    line('C wrote bytes=' + CHUNK * COUNT, 'sha256=' + hash.digest('hex'));
-    c.end();
-  }
+  });
   c.on('finish', () => line('C finish bytesWritten=' + c.bytesWritten));
   c.on('end', () => line('C end'));
-  c.on('error', (e) => line('C error', e.code));
-  c.on('close', (hadError) => {
-    line('C close hadError=' + hadError);
-    server.close();
-  });
 });
