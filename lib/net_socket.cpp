@@ -1371,14 +1371,15 @@ void Socket::destroy_impl(std::optional<Error> error, bool reset) {
       failed.pop_front();
     }
   }
-  Error write_error = error ? *error : destroyed_error();
+  // Built only for writes that will be told (two strings a socket otherwise).
+  Error write_error = failed.empty() ? Error{} : error ? *error : destroyed_error();
   if (writes_wait_for_close) {
     // They wait with the writes for 'close' (fail_connecting_writes).
   } else if (in_kernel.empty() && (!failed.empty() || (cold_ && !cold_->ends_cut_short.empty()))) {
     loop_->nextTick([self = shared_from_this(), failed = std::move(failed), write_error]() mutable {
       for (auto& w : failed)
         if (w.callback) w.callback(write_error);
-      self->fail_end_callbacks(end_destroyed_error());
+      if (self->cold_ && !self->cold_->ends_cut_short.empty()) self->fail_end_callbacks(end_destroyed_error());
     });
     failed.clear();
   }
@@ -1420,7 +1421,8 @@ void Socket::finish_close(berth::detail::Fifo<PendingWrite> in_kernel, berth::de
     if (w.callback) w.callback(Error{});
   for (auto& w : failed)
     if (w.callback) w.callback(write_error);
-  if (!cold_ || !cold_->connecting_writes_listener) fail_end_callbacks(end_destroyed_error());
+  if (cold_ && !cold_->ends_cut_short.empty() && !cold_->connecting_writes_listener)
+    fail_end_callbacks(end_destroyed_error());
   close_emitted_ = true;
   fire(events::close, had_error);
   if (!destroyed_) return;  // a 'close' listener connected it again: keep its listeners

@@ -86,6 +86,11 @@ void SocketReader::close() {
   socket_->off(berth::events::error, state->error);
   socket_->off(events::close, state->close);
   if (options_.signal && state->abort_listener) options_.signal->removeListener(*state->abort_listener);
+  // An error the socket was destroyed with is the reader's (Node's iterator listens
+  // until it returns, and the 'error' comes on the next tick, so it hears it). berth
+  // emits it a turn later: stopping here (a failed write made the loop break) must not
+  // leave it to nobody, an uncaught error.
+  if (socket_->destroyed() && socket_->errored()) socket_->once(berth::events::error, [](const Error&) {});
   if (options_.destroyOnReturn && !socket_->destroyed()) socket_->destroy();
   state->cancel();
 }

@@ -5,6 +5,7 @@
 #include <asio/experimental/awaitable_operators.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/this_coro.hpp>
+#include <asio/use_awaitable.hpp>
 #include <catch2/catch.hpp>
 #include <array>
 #include <atomic>
@@ -356,4 +357,49 @@ TEST_CASE("SocketReader and async_write pending when the loop is destroyed: the 
     CHECK(writing);
     server.reset();
   }  // the loop goes with both coroutines suspended: LeakSanitizer reports anything left
+}
+
+TEST_CASE("SocketReader: an echo whose write fails leaves the loop, and the socket's error reaches no one as "
+          "uncaught",
+          "[net][socket_reader]") {
+  // Node: `for await (const chunk of socket) { try { await write(chunk) } catch { break } }`
+  // with a peer that has reset the connection: the write's error rejects the await, the
+  // socket's 'error' (next tick) goes to the iterator's listener, the loop breaks; nothing
+  // is uncaught. (berth_coro_event_echo is this loop.)
+  berth::test::run_coro_on_loop([]() -> asio::awaitable<void> {
+    std::string write_error;
+    bool echo_done = false;
+    auto echo = [&](net::SocketPtr socket) -> asio::awaitable<void> {
+      net::SocketReader reader(socket);
+      Error error;
+      while (auto chunk = co_await reader.read_view(error)) {
+        // An answer larger than the kernel's buffers: the write is still under way when
+        // the peer, at its first bytes, resets the connection; the write fails first.
+        std::string answer(16 * 1024 * 1024, 'y');
+        try {
+          co_await net::async_write(socket, answer);
+        } catch (const Error& e) {
+          write_error = e.code;
+          break;
+        }
+      }
+      echo_done = true;
+    };
+    auto server = net::createServer([&](const net::SocketPtr& s) {
+      asio::co_spawn(berth::Loop::current().get_executor(), echo(s), asio::detached);
+    });
+    int port = co_await listen(server);
+    auto socket = co_await connect_to(port);
+    socket->on(net::events::data, [socket](berth::BufferView) { socket->resetAndDestroy(); });
+    socket->write("x");
+    co_await berth::once(socket, net::events::close);
+    asio::steady_timer settle(co_await asio::this_coro::executor, 300ms);
+    co_await settle.async_wait(asio::use_awaitable);
+    server->close();
+    CHECK(echo_done);
+    // The write fails as the kernel or the socket says: EPIPE or ECONNRESET, or
+    // ERR_STREAM_DESTROYED once the socket's own read has met the reset.
+    INFO("write error " << write_error);
+    CHECK((write_error == "EPIPE" || write_error == "ECONNRESET" || write_error == "ERR_STREAM_DESTROYED"));
+  });
 }
