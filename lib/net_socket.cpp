@@ -168,41 +168,39 @@ struct Socket::Warm {
   std::optional<ListenerId> timeout_listener;
 };
 
-Socket::Cold& Socket::cold() {
-  if (!cold_) [[unlikely]] {
-    void* block = BlockCache<ColdBlocks>::allocate(sizeof(Cold));
-    try {
-      cold_.reset(new (block) Cold());
-    } catch (...) {
-      BlockCache<ColdBlocks>::deallocate(block, sizeof(Cold));
-      throw;
-    }
+namespace {
+// A socket's Cold or Warm part, in a block from its per-thread cache.
+template <class Part, class Blocks>
+Part* make_part() {
+  void* block = BlockCache<Blocks>::allocate(sizeof(Part));
+  try {
+    return new (block) Part();
+  } catch (...) {
+    BlockCache<Blocks>::deallocate(block, sizeof(Part));
+    throw;
   }
+}
+
+template <class Blocks, class Part>
+void free_part(Part* part) noexcept {
+  part->~Part();
+  BlockCache<Blocks>::deallocate(part, sizeof(Part));
+}
+}  // namespace
+
+Socket::Cold& Socket::cold() {
+  if (!cold_) [[unlikely]] cold_.reset(make_part<Cold, ColdBlocks>());
   return *cold_;
 }
 
-void Socket::ColdDeleter::operator()(Cold* cold) const noexcept {
-  cold->~Cold();
-  BlockCache<ColdBlocks>::deallocate(cold, sizeof(Cold));
-}
+void Socket::ColdDeleter::operator()(Cold* cold) const noexcept { free_part<ColdBlocks>(cold); }
 
 Socket::Warm& Socket::warm() {
-  if (!warm_) [[unlikely]] {
-    void* block = BlockCache<WarmBlocks>::allocate(sizeof(Warm));
-    try {
-      warm_.reset(new (block) Warm());
-    } catch (...) {
-      BlockCache<WarmBlocks>::deallocate(block, sizeof(Warm));
-      throw;
-    }
-  }
+  if (!warm_) [[unlikely]] warm_.reset(make_part<Warm, WarmBlocks>());
   return *warm_;
 }
 
-void Socket::WarmDeleter::operator()(Warm* warm) const noexcept {
-  warm->~Warm();
-  BlockCache<WarmBlocks>::deallocate(warm, sizeof(Warm));
-}
+void Socket::WarmDeleter::operator()(Warm* warm) const noexcept { free_part<WarmBlocks>(warm); }
 
 const Error* Socket::errored_ptr() const noexcept {
   return cold_ && cold_->errored ? &*cold_->errored : nullptr;
