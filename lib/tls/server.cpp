@@ -19,19 +19,23 @@ bool matches_server_name(std::string_view pattern, std::string_view name) {
     if (n == name.size() || name[n] == '.') return false;
   }
 }
+
+// Node checks the name before it builds the context.
+void require_server_name(std::string_view hostname) {
+  if (hostname.empty())
+    throw Error("ERR_TLS_REQUIRED_SERVER_NAME", "\"servername\" is required parameter for Server.addContext");
+}
 }  // namespace
 
 void Server::addContext(std::string_view hostname, SecureContext context) {
-  if (hostname.empty())
-    throw Error("ERR_TLS_REQUIRED_SERVER_NAME", "\"servername\" is required parameter for Server.addContext");
+  require_server_name(hostname);
   auto contexts = std::make_shared<NamedContexts>(named_contexts_ ? *named_contexts_ : NamedContexts{});
   contexts->emplace_back(std::string(hostname), std::move(context));
   named_contexts_ = std::move(contexts);
 }
 
 void Server::addContext(std::string_view hostname, const SecureContextOptions& options) {
-  if (hostname.empty())
-    throw Error("ERR_TLS_REQUIRED_SERVER_NAME", "\"servername\" is required parameter for Server.addContext");
+  require_server_name(hostname);
   addContext(hostname, SecureContext(options));
 }
 

@@ -195,18 +195,13 @@ void set_io_error(detail::TlsStreamState& s, Error& error, const std::error_code
 // verify result, then for a client the name (checkServerIdentity).
 Error judge_peer(detail::TlsStreamState& s) {
   SSL* ssl = s.ssl.native_handle();
-  if (s.role == Role::client) {
-    long result = verify_result(ssl, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT);
-    if (result != X509_V_OK) return detail::x509_error(result);
-    if (SSL_session_reused(ssl)) return Error{};
-    PeerCertificate peer = detail::to_peer_certificate(SSL_get0_peer_certificate(ssl));
-    if (s.handshake_options && s.handshake_options->checkServerIdentity)
-      return s.handshake_options->checkServerIdentity(s.verify_host, peer);
-    return checkServerIdentity(s.verify_host, peer);
-  }
   long result = verify_result(ssl, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT);
   if (result != X509_V_OK) return detail::x509_error(result);
-  return Error{};
+  if (s.role != Role::client || SSL_session_reused(ssl)) return Error{};
+  PeerCertificate peer = detail::to_peer_certificate(SSL_get0_peer_certificate(ssl));
+  if (s.handshake_options && s.handshake_options->checkServerIdentity)
+    return s.handshake_options->checkServerIdentity(s.verify_host, peer);
+  return checkServerIdentity(s.verify_host, peer);
 }
 
 // SSL_CB_HANDSHAKE_DONE: Node judges the peer inside OpenSSL's handshake-done callback
