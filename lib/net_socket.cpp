@@ -1605,15 +1605,20 @@ std::optional<std::string> Socket::remoteFamily() const {
 }
 
 SocketPtr Socket::pipe(SocketPtr destination, bool end) {
-  std::weak_ptr<Socket> weak_self = weak_from_this();
+  // As Node's Readable.pipe: the 'drain' listener that resumes this socket is added on the
+  // first write the destination refuses, so a pipe that never meets backpressure keeps no
+  // listener (and no slot) on the destination for it. The data listener runs only while
+  // this socket is alive: `this` needs no weak reference.
   std::weak_ptr<Socket> weak_dest = destination;
-  on(events::data, [weak_self, weak_dest](BufferView chunk) {
+  on(events::data, [this, weak_dest, drain_added = false](BufferView chunk) mutable {
     auto dest = weak_dest.lock();
-    auto self = weak_self.lock();
-    if (dest && self && !dest->write(chunk)) self->pause();
-  });
-  destination->on(events::drain, [weak_self] {
-    if (auto self = weak_self.lock()) self->resume();
+    if (!dest || dest->write(chunk)) return;
+    pause();
+    if (drain_added) return;
+    drain_added = true;
+    dest->on(events::drain, [weak_self = weak_from_this()] {
+      if (auto self = weak_self.lock()) self->resume();
+    });
   });
   if (end)
     on(events::end, [weak_dest] {

@@ -559,3 +559,40 @@ TEST_CASE("pipe() echoes with backpressure: 1 MiB comes back whole", "[net][sock
   run_loop();
   CHECK(received == total);
 }
+
+// Node v20, the same scenario (s.pipe(s), a client that does not read 8 MiB until the
+// server's writes back are refused): 'drain' has 0 listeners after pipe() and 1 (pipe's)
+// once a write is refused; 'data' has 1 throughout.
+TEST_CASE("pipe() adds its 'drain' listener at the first refused write, as Node's Readable.pipe", "[net][socket]") {
+  std::optional<std::size_t> drain_after_pipe, data_after_pipe, drain_when_refused;
+  std::size_t total = 8u << 20;
+  std::size_t received = 0;
+  net::SocketPtr client;
+  net::ServerPtr server;
+  server = serve({}, [&](const net::SocketPtr& s) {
+    s->pipe(s);
+    drain_after_pipe = s->listenerCount(net::events::drain);
+    data_after_pipe = s->listenerCount(net::events::data);
+    s->on(net::events::data, [&, raw = s.get()] {
+      if (drain_when_refused || raw->writableLength() < raw->writableHighWaterMark()) return;
+      drain_when_refused = raw->listenerCount(net::events::drain);
+      client->resume();  // now let the echo flow back
+    });
+  }, [&](std::uint16_t port) {
+    client = net::connect(port, "127.0.0.1");
+    client->pause();
+    std::vector<std::uint8_t> block(1 << 20, 'x');
+    for (std::size_t sent = 0; sent < total; sent += block.size()) client->write(BufferView(block.data(), block.size()));
+    client->on(net::events::data, [&](BufferView b) {
+      received += b.size();
+      if (received == total) client->end();
+    });
+    client->on(net::events::close, [&](bool) { server->close(); });
+  });
+  run_loop(20s);
+  CHECK(drain_after_pipe == 0u);
+  CHECK(data_after_pipe == 1u);
+  CHECK(drain_when_refused == 1u);
+  CHECK(received == total);
+  client.reset();
+}

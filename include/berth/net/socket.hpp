@@ -446,7 +446,9 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   std::optional<bool> readableFlowing() const noexcept { return flowing_; }
   bool writableEnded() const noexcept { return ending_; }
   bool writableFinished() const noexcept { return finished_; }
-  /// `socket.errored`: the error that destroyed the socket.
+  /// `socket.errored`: the error that destroyed the socket, or empty. Read it when you
+  /// need it: until the socket has an error, the reference is to a shared empty value,
+  /// so a reference kept from before does not show a later error (copy the optional).
   const std::optional<Error>& errored() const noexcept;
   /// `socket.localAddress`, `localPort`, `localFamily` (nullopt when not connected).
   std::optional<std::string> localAddress() const;
@@ -462,7 +464,9 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   std::optional<std::chrono::milliseconds> timeout() const noexcept;
   /// `socket.server`: the server that accepted this socket, or null.
   Server* server() const noexcept { return server_.get(); }
-  /// `socket.autoSelectFamilyAttemptedAddresses`: "ip:port" of each attempt.
+  /// `socket.autoSelectFamilyAttemptedAddresses`: "ip:port" (no brackets for IPv6, as Node) of
+  /// each connection attempt, in order. Until a connect() records one, the reference is to
+  /// a shared empty vector: read it again after 'connect' or 'error' rather than keeping it.
   const std::vector<std::string>& autoSelectFamilyAttemptedAddresses() const noexcept;
   /// The loop this socket runs on.
   Loop& loop() const noexcept { return *loop_; }
