@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "berth/is_ip.hpp"
+#include "block_cache.hpp"
 #include "block_list_filter.hpp"
 #include "connect_lookup.hpp"
 #include "berth/net/server.hpp"
@@ -41,76 +42,11 @@ std::span<std::uint8_t> shared_read_buffer() {
   return buffer;
 }
 
-// A thread's cache of a few freed blocks of one size, for objects many sockets allocate
-// and free in turn: re-using them allocates nothing.
-template <class Tag>
-class BlockCache {
- public:
-  static void* allocate(std::size_t size) {
-    State& cache = state;
-    if (cache.size == size)
-      for (void*& block : cache.blocks)
-        if (block != nullptr) return std::exchange(block, nullptr);
-    thread_local Release release;  // registers the release once per thread
-    return ::operator new(size);
-  }
-
-  static void deallocate(void* block, std::size_t size) noexcept {
-    State& cache = state;
-    if (!cache.gone && (cache.size == size || cache.size == 0)) {
-      cache.size = size;
-      for (void*& slot : cache.blocks)
-        if (slot == nullptr) {
-          slot = block;
-          return;
-        }
-    }
-    ::operator delete(block);
-  }
-
- private:
-  struct State {
-    void* blocks[4] = {};
-    std::size_t size = 0;  // of every cached block: they are all one type's
-    bool gone = false;     // the thread is exiting: free blocks at once
-  };
-  struct Release {
-    ~Release() {
-      for (void*& block : state.blocks) ::operator delete(std::exchange(block, nullptr));
-      state.gone = true;
-    }
-  };
-  static thread_local State state;  // trivially destructible: valid all thread long
-};
-template <class Tag>
-thread_local typename BlockCache<Tag>::State BlockCache<Tag>::state;
-
-// The memory of readiness-wait operations (arm_read's): each idle socket holds one such
-// operation, so it gets a block of its own size. With Asio's default recycling allocator it
-// would take whatever block the thread last freed, often a larger one (an accept
-// operation's, 320 bytes), for as long as the socket stays idle.
-struct WaitBlocks;
-void* wait_block_allocate(std::size_t size) { return BlockCache<WaitBlocks>::allocate(size); }
-void wait_block_deallocate(void* block, std::size_t size) noexcept { BlockCache<WaitBlocks>::deallocate(block, size); }
 
 // Socket::Cold's memory: a connection that ends in an error (a peer's reset) makes one,
 // so a server whose connections come and go re-uses the blocks of those gone.
 struct ColdBlocks;
 struct WarmBlocks;
-
-template <class T>
-struct WaitAllocator {
-  using value_type = T;
-  WaitAllocator() noexcept = default;
-  template <class U>
-  WaitAllocator(const WaitAllocator<U>&) noexcept {}
-  T* allocate(std::size_t n) { return static_cast<T*>(wait_block_allocate(n * sizeof(T))); }
-  void deallocate(T* p, std::size_t n) noexcept { wait_block_deallocate(p, n * sizeof(T)); }
-  template <class U>
-  friend bool operator==(const WaitAllocator&, const WaitAllocator<U>&) noexcept {
-    return true;
-  }
-};
 
 Error destroyed_error() {
   return Error("ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed");
@@ -172,11 +108,11 @@ namespace {
 // A socket's Cold or Warm part, in a block from its per-thread cache.
 template <class Part, class Blocks>
 Part* make_part() {
-  void* block = BlockCache<Blocks>::allocate(sizeof(Part));
+  void* block = berth::detail::BlockCache<Blocks>::allocate(sizeof(Part));
   try {
     return new (block) Part();
   } catch (...) {
-    BlockCache<Blocks>::deallocate(block, sizeof(Part));
+    berth::detail::BlockCache<Blocks>::deallocate(block, sizeof(Part));
     throw;
   }
 }
@@ -184,7 +120,7 @@ Part* make_part() {
 template <class Blocks, class Part>
 void free_part(Part* part) noexcept {
   part->~Part();
-  BlockCache<Blocks>::deallocate(part, sizeof(Part));
+  berth::detail::BlockCache<Blocks>::deallocate(part, sizeof(Part));
 }
 }  // namespace
 
@@ -594,7 +530,7 @@ void Socket::stop_reading() {
 
 // arm_read's completion handler: a struct rather than a lambda for its allocator.
 struct Socket::ReadWait {
-  using allocator_type = WaitAllocator<void>;
+  using allocator_type = berth::detail::WaitAllocator<void, berth::detail::WaitBlocks::socket>;
   allocator_type get_allocator() const noexcept { return {}; }
 
   void operator()(const std::error_code& ec) {

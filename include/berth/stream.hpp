@@ -25,6 +25,7 @@
 
 #include "berth/address_info.hpp"
 #include "berth/buffer.hpp"
+#include "berth/detail/wait_allocator.hpp"
 #include "berth/error.hpp"
 #include "berth/loop.hpp"
 
@@ -33,8 +34,9 @@ namespace detail {
 
 // Holds `guard` until an operation's handler has run, and keeps the handler's executor,
 // allocator and cancellation slot (Asio 1.22 has no asio::consign). Used with
-// use_awaitable handlers, which always carry an executor.
-template <class Handler, class Guard>
+// use_awaitable handlers, which always carry an executor. `Allocator`, when given, is the
+// operation's allocator instead of the handler's.
+template <class Handler, class Guard, class Allocator = asio::associated_allocator_t<Handler>>
 struct GuardedHandler {
   Handler handler;
   Guard guard;
@@ -45,8 +47,13 @@ struct GuardedHandler {
   }
   using executor_type = asio::associated_executor_t<Handler>;
   executor_type get_executor() const noexcept { return asio::get_associated_executor(handler); }
-  using allocator_type = asio::associated_allocator_t<Handler>;
-  allocator_type get_allocator() const noexcept { return asio::get_associated_allocator(handler); }
+  using allocator_type = Allocator;
+  allocator_type get_allocator() const noexcept {
+    if constexpr (std::is_same_v<Allocator, asio::associated_allocator_t<Handler>>)
+      return asio::get_associated_allocator(handler);
+    else
+      return Allocator{};
+  }
   using cancellation_slot_type = asio::associated_cancellation_slot_t<Handler>;
   cancellation_slot_type get_cancellation_slot() const noexcept {
     return asio::get_associated_cancellation_slot(handler);
@@ -234,9 +241,12 @@ class Stream {
     auto token = asio::redirect_error(asio::use_awaitable, ec);
     return asio::async_initiate<decltype(token), void(std::error_code)>(
         [this](auto handler) {
-          // Reading makes the stream active (libuv's uv_read_start) until the wait ends.
+          // Reading makes the stream active (libuv's uv_read_start) until the wait ends. An
+          // idle connection keeps this wait pending: its operation gets a block of its own
+          // size (see WaitAllocator).
+          using Allocator = detail::WaitAllocator<void, detail::WaitBlocks::stream>;
           socket_.async_wait(socket_type::wait_read,
-                             detail::GuardedHandler<decltype(handler), HandleRef::Activity>{
+                             detail::GuardedHandler<decltype(handler), HandleRef::Activity, Allocator>{
                                  std::move(handler), HandleRef::Activity(handle_ref_)});
         },
         token);
