@@ -13,8 +13,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "berth/detail/block_cache.hpp"
 #include "berth/is_ip.hpp"
-#include "block_cache.hpp"
 #include "block_list_filter.hpp"
 #include "connect_lookup.hpp"
 #include "berth/net/server.hpp"
@@ -530,7 +530,7 @@ void Socket::stop_reading() {
 
 // arm_read's completion handler: a struct rather than a lambda for its allocator.
 struct Socket::ReadWait {
-  using allocator_type = berth::detail::WaitAllocator<void, berth::detail::WaitBlocks::socket>;
+  using allocator_type = berth::detail::WaitAllocator<void, berth::detail::SocketWaitBlocks>;
   allocator_type get_allocator() const noexcept { return {}; }
 
   void operator()(const std::error_code& ec) {

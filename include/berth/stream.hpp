@@ -244,7 +244,7 @@ class Stream {
           // Reading makes the stream active (libuv's uv_read_start) until the wait ends. An
           // idle connection keeps this wait pending: its operation gets a block of its own
           // size (see WaitAllocator).
-          using Allocator = detail::WaitAllocator<void, detail::WaitBlocks::stream>;
+          using Allocator = detail::WaitAllocator<void, detail::StreamWaitBlocks>;
           socket_.async_wait(socket_type::wait_read,
                              detail::GuardedHandler<decltype(handler), HandleRef::Activity, Allocator>{
                                  std::move(handler), HandleRef::Activity(handle_ref_)});

@@ -7,8 +7,9 @@
 
 namespace berth::detail {
 
-// A thread's cache of a few freed blocks of one size (`Tag` names the kind of object), for
-// objects many connections allocate and free in turn: re-using them allocates nothing.
+/// A thread's cache of a few freed blocks of one size (`Tag` names the kind of object), for
+/// objects many connections allocate and free in turn: re-using them allocates nothing.
+/// Header-only so that the allocation inlines into the operation that asks for it.
 template <class Tag>
 class BlockCache {
  public:
