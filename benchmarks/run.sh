@@ -12,6 +12,7 @@
 #   BENCH_SERVERS="asio node"                run only these servers
 #   BENCH_CALLGRIND=1 BENCH_CG_RT=20000 BENCH_CG_WARMUP=5000
 #   BENCH_ALLOCS=1                           allocation pass over the *_counted servers
+#   BENCH_MODES="pp16"                       only these modes (labels as in MODES and TLS_MODES)
 #   BENCH_ONLY=tls|plain                     only the TLS part (tls_tp4, tls_cr against the TLS servers)
 #                                            or only the plain one; default both
 #   BENCH_TLS_CG_HS=200 BENCH_TLS_CG_CHUNKS=1000   the TLS callgrind pass (handshakes, 64 KiB chunks)
@@ -64,6 +65,21 @@ case ${BENCH_ONLY:-} in
   plain) TLS_MODES=() TLS_SERVERS=() ;;
   *) printf 'BENCH_ONLY must be tls or plain\n' >&2; exit 2 ;;
 esac
+# BENCH_MODES="pp16 cr": only these modes (labels as above), e.g. many rounds of one mode.
+if [[ -n ${BENCH_MODES:-} ]]; then
+  keep_modes() {
+    local -n list=$1
+    local kept=() m label
+    for m in "${list[@]}"; do
+      label=${m%%|*}
+      label=${label//[[:space:]]/}
+      [[ " $BENCH_MODES " == *" $label "* ]] && kept+=("$m")
+    done
+    list=("${kept[@]}")
+  }
+  keep_modes MODES
+  keep_modes TLS_MODES
+fi
 
 duration=${BENCH_DURATION:-3}
 warmup=${BENCH_WARMUP:-1}
