@@ -42,7 +42,6 @@ std::span<std::uint8_t> shared_read_buffer() {
   return buffer;
 }
 
-
 // Socket::Cold's memory: a connection that ends in an error (a peer's reset) makes one,
 // so a server whose connections come and go re-uses the blocks of those gone.
 struct ColdBlocks;
