@@ -79,6 +79,14 @@ if [[ -n ${BENCH_MODES:-} ]]; then
   }
   keep_modes MODES
   keep_modes TLS_MODES
+  for wanted_mode in $BENCH_MODES; do
+    found=0
+    for m in "${MODES[@]}" "${TLS_MODES[@]}"; do
+      label=${m%%|*}
+      [[ ${label//[[:space:]]/} == "$wanted_mode" ]] && found=1
+    done
+    ((found)) || { printf 'BENCH_MODES: no mode %s here (tp4 pp1 pp16 cr idle tls_tp4 tls_cr; BENCH_ONLY may leave some out)\n' "$wanted_mode" >&2; exit 2; }
+  done
 fi
 
 duration=${BENCH_DURATION:-3}
