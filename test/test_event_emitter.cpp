@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <new>
 #include <stdexcept>
@@ -16,9 +17,30 @@
 // Counts every allocation of the test program, so a test can assert that a stretch of
 // code allocates nothing. (Replacing operator new is program-wide: no other test file
 // may replace it too; one that wants the count declares berth::test::allocations().)
+// It also counts the deletes of the blocks a test watches (watch_deletes).
 namespace berth::test {
 std::atomic<std::size_t> allocation_counter{0};
 std::size_t allocations() noexcept { return allocation_counter.load(std::memory_order_relaxed); }
+std::atomic<bool> watching{false};
+std::atomic<void*> watched_blocks[8];
+std::atomic<std::size_t> watched_deletes{0};
+void watch_deletes(void* const* blocks, std::size_t count) noexcept {
+  watching.store(true);
+  watched_deletes.store(0);
+  for (std::size_t i = 0; i < std::size(watched_blocks); ++i)
+    watched_blocks[i].store(i < count ? blocks[i] : nullptr);
+}
+std::size_t watched_blocks_deleted() noexcept { return watched_deletes.load(); }
+// Each watched block counts once, at its first delete (its address may be reused).
+void count_if_watched(void* p) noexcept {
+  if (p == nullptr || !watching.load(std::memory_order_relaxed)) return;
+  for (auto& watched : watched_blocks) {
+    void* expected = p;
+    if (watched.load(std::memory_order_relaxed) == p &&
+        watched.compare_exchange_strong(expected, nullptr))
+      watched_deletes.fetch_add(1);
+  }
+}
 }  // namespace berth::test
 
 // Every unaligned form is replaced, so that each pair agrees on malloc/free even under
@@ -39,9 +61,15 @@ void* operator new(std::size_t size) { return counted_new(size); }
 void* operator new[](std::size_t size) { return counted_new(size); }
 void* operator new(std::size_t size, const std::nothrow_t&) noexcept { return counted_malloc(size); }
 void* operator new[](std::size_t size, const std::nothrow_t&) noexcept { return counted_malloc(size); }
-void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p) noexcept {
+  berth::test::count_if_watched(p);
+  std::free(p);
+}
 void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept {
+  berth::test::count_if_watched(p);
+  std::free(p);
+}
 void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
 void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }

@@ -18,13 +18,16 @@ class BlockCache {
     if (cache.size == size)
       for (void*& block : cache.blocks)
         if (block != nullptr) return std::exchange(block, nullptr);
-    thread_local Release release;  // registers the release once per thread
     return ::operator new(size);
   }
 
   static void deallocate(void* block, std::size_t size) noexcept {
     State& cache = state;
     if (!cache.gone && (cache.size == size || cache.size == 0)) {
+      // The first block this thread keeps registers the release at its exit. Here, not in
+      // allocate(): a block may be freed on a thread that never allocated one (a wait begun
+      // on one thread of a pool, completed on another).
+      if (cache.size == 0) register_release();
       cache.size = size;
       for (void*& slot : cache.blocks)
         if (slot == nullptr) {
@@ -43,10 +46,12 @@ class BlockCache {
   };
   struct Release {
     ~Release() {
-      for (void*& block : state.blocks) ::operator delete(std::exchange(block, nullptr));
+      for (void*& block : state.blocks)
+        if (block != nullptr) ::operator delete(std::exchange(block, nullptr));
       state.gone = true;
     }
   };
+  static void register_release() noexcept { thread_local Release release; }
   static thread_local State state;  // trivially destructible: valid all thread long
 };
 template <class Tag>
