@@ -1539,28 +1539,208 @@ std::optional<std::string> Socket::remoteFamily() const {
   return std::move(a->family);
 }
 
+// ---- Readable.pipe ---------------------------------------------------------
+//
+// Node v20's Readable.prototype.pipe and unpipe, state for state: the destinations in
+// pipe order (state.pipes), the ones a refused write waits on (awaitDrainWriters: one,
+// or a set once a second destination was piped), and per pipe() call the listeners it
+// added, removed together by the cleanup its 'unpipe' listener runs.
+
+namespace {
+bool same_socket(const std::weak_ptr<Socket>& a, const Socket* b) {
+  // Compared by address while alive; an expired one matches nothing (its address may be reused).
+  auto locked = a.lock();
+  return locked && locked.get() == b;
+}
+}  // namespace
+
+struct Socket::Piping {
+  std::vector<std::weak_ptr<Socket>> pipes;  // Node's state.pipes
+  std::vector<const Socket*> await_drain;    // awaitDrainWriters' members (identities only)
+  bool awaiting = false;                     // awaitDrainWriters is set (a writer, or a set)
+  bool multi = false;                        // kMultiAwaitDrain: it is a set
+  bool* has_unpiped = nullptr;               // the unpipe being announced (Node's unpipeInfo)
+};
+
+struct Socket::PipeLink {
+  std::weak_ptr<Socket> source;
+  std::weak_ptr<Socket> destination;
+  const Socket* destination_id = nullptr;
+  ListenerId on_end{}, on_data{}, on_unpipe{}, on_error{}, on_close{}, on_finish{};
+  std::optional<ListenerId> on_drain;  // added by the first refused write
+  bool cleaned_up = false;
+};
+
+void Socket::PipingDeleter::operator()(Piping* piping) const noexcept { delete piping; }
+
 SocketPtr Socket::pipe(SocketPtr destination, bool end) {
-  // As Node's Readable.pipe: the 'drain' listener that resumes this socket is added on the
-  // first write the destination refuses, so a pipe that never meets backpressure keeps no
-  // listener (and no slot) on the destination for it. The data listener runs only while
-  // this socket is alive: `this` needs no weak reference.
-  std::weak_ptr<Socket> weak_dest = destination;
-  on(events::data, [this, weak_dest, drain_added = false](BufferView chunk) mutable {
-    auto dest = weak_dest.lock();
-    if (!dest || dest->write(chunk)) return;
-    pause();
-    if (drain_added) return;
-    drain_added = true;
-    dest->on(events::drain, [weak_self = weak_from_this()] {
-      if (auto self = weak_self.lock()) self->resume();
-    });
+  if (!destination)
+    throw Error("ERR_INVALID_ARG_TYPE", "The \"destination\" argument must be a Socket. Received null");
+  if (!piping_) piping_.reset(new Piping());
+  Piping& state = *piping_;
+  if (state.pipes.size() == 1 && !state.multi) {
+    state.multi = true;  // the one writer awaited so far (if any) becomes the set's member
+    state.awaiting = true;
+  }
+  state.pipes.push_back(destination);
+  Socket& dest = *destination;
+  auto link = std::make_shared<PipeLink>();
+  link->source = weak_from_this();
+  link->destination = destination;
+  link->destination_id = &dest;
+
+  auto on_end = [link, end] {
+    auto dest = link->destination.lock();
+    if (!dest) return;
+    if (end) {
+      dest->end();
+    } else if (auto src = link->source.lock()) {
+      src->unpipe(dest);
+    }
+  };
+  if (end_emitted_)
+    post(std::move(on_end));
+  else
+    link->on_end = once(events::end, std::move(on_end));
+  link->on_unpipe = dest.on(events::unpipe, [link](const SocketPtr& readable) {
+    auto src = link->source.lock();
+    if (!src || readable != src || !src->piping_) return;
+    bool* has_unpiped = src->piping_->has_unpiped;
+    if (has_unpiped && !*has_unpiped) {
+      *has_unpiped = true;
+      pipe_cleanup(link);
+    }
   });
-  if (end)
-    on(events::end, [weak_dest] {
-      if (auto dest = weak_dest.lock()) dest->end();
-    });
-  resume();
+  // As Node's closure, the data listener keeps the destination alive while piping (a
+  // socket without a handle nobody else holds would otherwise be freed, its data lost).
+  // It runs only while this socket is alive: `this` needs no weak reference.
+  link->on_data = on(events::data, [this, link, destination](BufferView chunk) {
+    if (!destination->write(chunk)) pipe_refused(link, *destination);
+  });
+  link->on_error = dest.prependListener(events::error, [link](const Error& error) {
+    auto dest = link->destination.lock();
+    if (!dest) return;
+    if (auto src = link->source.lock()) src->unpipe(dest);
+    dest->off(events::error, link->on_error);
+    // pipe() does not swallow an error nobody else hears: raised as unheard, as Node's
+    // (an 'error' emitted by hand on a socket that has none destroys it, errorOrDestroy).
+    if (dest->listenerCount(events::error) == 0) {
+      if (dest->errored_ptr())
+        dest->emit(events::error, error);
+      else if (!dest->destroyed())
+        dest->destroy(error);
+    }
+  });
+  link->on_close = dest.once(events::close, [link](bool) {
+    auto dest = link->destination.lock();
+    if (!dest) return;
+    dest->off(events::finish, link->on_finish);
+    if (auto src = link->source.lock()) src->unpipe(dest);
+  });
+  link->on_finish = dest.once(events::finish, [link] {
+    auto dest = link->destination.lock();
+    if (!dest) return;
+    dest->off(events::close, link->on_close);
+    if (auto src = link->source.lock()) src->unpipe(dest);
+  });
+  dest.emit(events::pipe, shared_from_this());
+  if (dest.writableNeedDrain())
+    pipe_refused(link, dest);
+  else if (flowing_ != true)
+    resume();
   return destination;
+}
+
+// Node's pipe()'s pause(): a write to `dest` was refused (or it needed a drain already).
+void Socket::pipe_refused(const std::shared_ptr<PipeLink>& link, Socket& dest) {
+  if (!link->cleaned_up) {
+    // If the user unpiped during dest.write(), waiting on it would stall this socket.
+    Piping& state = *piping_;
+    auto piped = [&] {
+      for (const auto& pipe : state.pipes)
+        if (same_socket(pipe, &dest)) return true;
+      return false;
+    };
+    if (state.pipes.size() == 1 && same_socket(state.pipes[0], &dest)) {
+      state.await_drain.assign(1, &dest);
+      state.awaiting = true;
+      state.multi = false;
+    } else if (state.pipes.size() > 1 && piped()) {
+      if (std::find(state.await_drain.begin(), state.await_drain.end(), &dest) == state.await_drain.end())
+        state.await_drain.push_back(&dest);
+    }
+    pause();
+  }
+  if (!link->on_drain) link->on_drain = dest.on(events::drain, [link] { pipe_drained(*link); });
+}
+
+// Node's pipeOnDrain: `dest` drained; resume once no destination is awaited.
+void Socket::pipe_drained(const PipeLink& link) {
+  auto src = link.source.lock();
+  if (!src || !src->piping_) return;
+  Piping& state = *src->piping_;
+  if (!state.multi && state.awaiting && state.await_drain.size() == 1 &&
+      state.await_drain[0] == link.destination_id) {
+    state.awaiting = false;
+    state.await_drain.clear();
+  } else if (state.multi) {
+    std::erase(state.await_drain, link.destination_id);
+  }
+  if ((!state.awaiting || state.await_drain.empty()) && src->listenerCount(events::data) > 0) src->resume();
+}
+
+// Node's pipe()'s cleanup, run by the destination's 'unpipe' listener.
+void Socket::pipe_cleanup(const std::shared_ptr<PipeLink>& link) {
+  auto dest = link->destination.lock();
+  auto src = link->source.lock();
+  if (dest) {
+    dest->off(events::close, link->on_close);
+    dest->off(events::finish, link->on_finish);
+    if (link->on_drain) dest->off(events::drain, *link->on_drain);
+    dest->off(events::error, link->on_error);
+    dest->off(events::unpipe, link->on_unpipe);
+  }
+  if (src) {
+    src->off(events::end, link->on_end);
+    src->off(events::data, link->on_data);
+  }
+  link->cleaned_up = true;
+  // A source waiting on this destination's drain would never flow again: drained now.
+  // (Node reads the state's needDrain here, not the writableNeedDrain getter.)
+  if (link->on_drain && src && src->piping_ && src->piping_->awaiting && dest && dest->need_drain_)
+    pipe_drained(*link);
+}
+
+Socket& Socket::unpipe(const SocketPtr& destination) {
+  if (!piping_ || piping_->pipes.empty()) return *this;
+  auto self = shared_from_this();
+  if (!destination) {
+    auto dests = std::exchange(piping_->pipes, {});
+    pause();
+    for (const auto& pipe : dests)
+      if (auto dest = pipe.lock()) announce_unpipe(*dest, self);
+    return *this;
+  }
+  auto& pipes = piping_->pipes;
+  auto found = std::find_if(pipes.begin(), pipes.end(),
+                            [&](const std::weak_ptr<Socket>& pipe) { return same_socket(pipe, destination.get()); });
+  if (found == pipes.end()) return *this;
+  pipes.erase(found);
+  if (pipes.empty()) pause();
+  announce_unpipe(*destination, self);
+  return *this;
+}
+
+// dest.emit('unpipe', src, { hasUnpiped: false }): the first of this socket's pipe
+// listeners on `dest` to hear it cleans its pipe up.
+void Socket::announce_unpipe(Socket& dest, const SocketPtr& self) {
+  bool has_unpiped = false;
+  struct Restore {
+    bool*& slot;
+    bool* saved;
+    ~Restore() { slot = saved; }
+  } restore{piping_->has_unpiped, std::exchange(piping_->has_unpiped, &has_unpiped)};
+  dest.emit(events::unpipe, self);
 }
 
 // ---- net.createConnection ------------------------------------------------

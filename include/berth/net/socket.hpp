@@ -120,6 +120,12 @@ inline constexpr Event<void()> finish{"finish"};
 inline constexpr Event<void()> drain{"drain"};
 inline constexpr Event<void()> timeout{"timeout"};
 inline constexpr Event<void(bool hadError)> close{"close"};
+/// Writable's 'pipe': a readable socket (the argument) piped into this one; emitted by pipe().
+inline constexpr Event<void(SocketPtr source)> pipe{"pipe"};
+/// Writable's 'unpipe': the argument stopped piping into this one (unpipe(), or pipe()'s
+/// own cleanup when this socket closed, finished or errored, or the source ended with
+/// `end = false`).
+inline constexpr Event<void(SocketPtr source)> unpipe{"unpipe"};
 inline constexpr Event<void(const Error&, const std::string& address, int family, const std::string& host)>
     lookup{"lookup"};
 inline constexpr Event<void(const std::string& ip, int port, int family)> connectionAttempt{"connectionAttempt"};
@@ -388,8 +394,22 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   /// `socket.cork()` / `uncork()`: batch writes into one gather write.
   void cork() noexcept;
   void uncork();
-  /// `readable.pipe(destination)`: forwards data with backpressure; ends it at 'end'.
+  /// `readable.pipe(destination[, { end }])`, as Node v20's Readable.pipe: writes each
+  /// 'data' chunk to `destination`; when a write is refused (or `destination` already
+  /// needs a 'drain') this socket pauses until every destination it waits on drains. At
+  /// this socket's 'end' it calls `destination->end()` (`end = false`: it unpipes
+  /// instead). When `destination` closes, finishes or emits 'error', it is unpiped, and
+  /// this socket pauses once nothing is left to pipe to: later data stays buffered here,
+  /// never dropped. `destination` gets 'pipe' now and 'unpipe' then; pipe() adds
+  /// Node's listeners ('data' and 'end' here; 'unpipe', 'error' (first in line),
+  /// 'close', 'finish' and, once a write is refused, 'drain' there) and removes them
+  /// when it unpipes. An 'error' no other listener hears is raised as if unheard.
+  /// Returns `destination`. A null destination throws ERR_INVALID_ARG_TYPE.
   SocketPtr pipe(SocketPtr destination, bool end = true);
+  /// `readable.unpipe([destination])`: stops piping into `destination` (the first
+  /// pipe() to it), or into every destination when null; pauses this socket when none is
+  /// left, and emits 'unpipe' on each destination let go. No-op for one not piped to.
+  Socket& unpipe(const SocketPtr& destination = nullptr);
 
   /// `socket.setTimeout(timeout[, callback])`: one 'timeout' per idle period; 0 disables.
   /// Activity is what Node counts: connect() and its lookup and completion, every read
@@ -429,7 +449,9 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   /// `readable.readableLength`: bytes buffered, not yet read or emitted (UTF-16 code
   /// units after setEncoding()), in paused and flowing mode alike.
   std::size_t readableLength() const noexcept { return length_; }
-  bool writableNeedDrain() const noexcept { return need_drain_; }
+  /// Node's getter: a write was refused and 'drain' has not come yet; false once the
+  /// socket is ending or destroyed (it will not drain then).
+  bool writableNeedDrain() const noexcept { return !destroyed_ && !ending_ && need_drain_; }
   int writableCorked() const noexcept { return corked_; }
   /// `socket.bytesRead` / `bytesWritten` (queued bytes included, as Node counts).
   std::uint64_t bytesRead() const noexcept { return bytes_read_; }
@@ -566,6 +588,17 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
     void operator()(Warm* warm) const noexcept;
   };
   Warm& warm();  // made on first use, like cold()
+  // Readable.pipe's state (Node's state.pipes and awaitDrainWriters), made by the first
+  // pipe(); each pipe() call's listeners share one PipeLink.
+  struct Piping;
+  struct PipeLink;
+  struct PipingDeleter {
+    void operator()(Piping* piping) const noexcept;
+  };
+  void pipe_refused(const std::shared_ptr<PipeLink>& link, Socket& destination);
+  static void pipe_drained(const PipeLink& link);
+  static void pipe_cleanup(const std::shared_ptr<PipeLink>& link);
+  void announce_unpipe(Socket& destination, const SocketPtr& self);
   const Error* errored_ptr() const noexcept;  // errored(), as a pointer
   void set_remote(berth::Stream& stream) noexcept;
   std::optional<AddressInfo> remote_info() const;
@@ -588,6 +621,7 @@ class Socket : public EventEmitter, public std::enable_shared_from_this<Socket> 
   std::shared_ptr<Server> server_;  // the accepting server lives while its connections do
   std::unique_ptr<Cold, ColdDeleter> cold_;
   std::unique_ptr<Warm, WarmDeleter> warm_;
+  std::unique_ptr<Piping, PipingDeleter> piping_;
   std::size_t high_water_mark_;
   std::size_t readable_high_water_mark_;
   // Node's ReadableState length: data read and not yet consumed (Cold::unconsumed holds
