@@ -465,7 +465,7 @@ TEST_CASE("emit allocates nothing once listeners are registered", "[event_emitte
   CHECK(closes == 1000);
 }
 
-TEST_CASE("a listener may destroy its emitter; the emit stops after that listener",
+TEST_CASE("a listener may destroy its emitter, the emit stops after that listener",
           "[event_emitter]") {
   auto* emitter = new EventEmitter;
   auto state = std::make_shared<std::string>();

@@ -348,7 +348,7 @@ TEST_CASE("a socket reading nothing at highWaterMark with no consumer does not k
   CHECK_FALSE(watchdog.fired);  // Node: exits once the buffer is full
 }
 
-TEST_CASE("a socket over an fd with readable:false does not keep the loop alive; readable:true does",
+TEST_CASE("a socket over an fd with readable:false does not keep the loop alive, readable:true does",
           "[loop][alive]") {
   for (bool readable : {false, true}) {
     DYNAMIC_SECTION("readable " << readable) {
@@ -370,7 +370,7 @@ TEST_CASE("a socket over an fd with readable:false does not keep the loop alive;
   }
 }
 
-TEST_CASE("an accepted socket paused on connect does not keep the loop alive; a reading one does",
+TEST_CASE("an accepted socket paused on connect does not keep the loop alive, a reading one does",
           "[loop][alive]") {
   for (bool pause_on_connect : {true, false}) {
     DYNAMIC_SECTION("pauseOnConnect " << pause_on_connect) {
@@ -477,7 +477,7 @@ CorePair core_pair(Loop& loop) {
 
 }  // namespace
 
-TEST_CASE("an idle open Stream does not keep the loop alive; one with a read pending does", "[loop][alive]") {
+TEST_CASE("an idle open Stream does not keep the loop alive, one with a read pending does", "[loop][alive]") {
   Loop loop;
   CorePair pair = core_pair(loop);  // run() returned: the idle pair did not hold it
   REQUIRE(pair.client);
@@ -603,7 +603,7 @@ TEST_CASE("a Stream closed, moved or destroyed with a read pending leaves the co
   }
 }
 
-TEST_CASE("HandleRef: active while activated or while an Activity lives; requests ignore unref",
+TEST_CASE("HandleRef: active while activated or while an Activity lives, requests ignore unref",
           "[loop][alive]") {
   Loop loop;
   HandleRef handle(loop.get_executor());

@@ -11,7 +11,7 @@ using namespace berth;
 using berth::test::run_loop;
 using berth::test::Trace;
 
-TEST_CASE("address() is null before listen and after close; listening follows", "[net][server]") {
+TEST_CASE("address() is null before listen and after close, listening follows", "[net][server]") {
   auto server = net::createServer();
   CHECK_FALSE(server->address());
   CHECK_FALSE(server->listening());
@@ -297,7 +297,7 @@ TEST_CASE("a Unix server reports its path, gives undefined addresses, and unlink
   CHECK(trace.lines == std::vector<std::string>{"connect", "ready", "data bye", "end", "close false"});
 }
 
-TEST_CASE("an unref'd server lets the loop end; ref() before listen keeps it", "[net][server][ref]") {
+TEST_CASE("an unref'd server lets the loop end, ref() before listen keeps it", "[net][server][ref]") {
   auto server = net::createServer();
   server->unref();
   server->listen(0, "127.0.0.1");

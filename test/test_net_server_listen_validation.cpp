@@ -72,7 +72,7 @@ TEST_CASE("listen: a bad port throws even beside a path (the port is looked at f
   CHECK_FALSE(std::filesystem::exists(dir.file("s")));
 }
 
-TEST_CASE("listen: a valid, undefined or null port wins over a path; a boolean port leaves the path",
+TEST_CASE("listen: a valid, undefined or null port wins over a path, a boolean port leaves the path",
           "[net][server][listen]") {
   berth::test::TempDir dir;
   struct Case {
@@ -345,7 +345,7 @@ TEST_CASE("connect: options are validated in Node's order", "[connect][validatio
   }
 }
 
-TEST_CASE("setDefaultAutoSelectFamilyAttemptTimeout: 0 and below throw; below 10 is 10", "[connect][validation]") {
+TEST_CASE("setDefaultAutoSelectFamilyAttemptTimeout: 0 and below throw, below 10 is 10", "[connect][validation]") {
   int before = getDefaultAutoSelectFamilyAttemptTimeout();
   for (int ms : {0, -10}) {
     try {
@@ -362,7 +362,7 @@ TEST_CASE("setDefaultAutoSelectFamilyAttemptTimeout: 0 and below throw; below 10
   setDefaultAutoSelectFamilyAttemptTimeout(before);
 }
 
-TEST_CASE("net.connect: a bad timeout throws before the port is looked at; connect('') is a bad port",
+TEST_CASE("net.connect: a bad timeout throws before the port is looked at, connect('') is a bad port",
           "[net][connect][validation]") {
   {
     net::ConnectOptions options;

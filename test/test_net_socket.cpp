@@ -78,7 +78,7 @@ TEST_CASE("graceful close started by the client follows Node's event order", "[n
                                                 "C.close:false destroyed=true pending=true"});
 }
 
-TEST_CASE("connect() sets connecting and opening; 'connect' then 'ready'", "[net][socket]") {
+TEST_CASE("connect() sets connecting and opening, 'connect' then 'ready'", "[net][socket]") {
   Trace trace;
   auto server = serve({}, [](const net::SocketPtr& s) { s->end(); }, [&](std::uint16_t port) {
     auto c = net::Socket::create();
@@ -159,7 +159,7 @@ TEST_CASE("connect() validates synchronously with Node's errors", "[net][socket]
   run_loop();
 }
 
-TEST_CASE("destroy(): sync state, one 'close'(false), no 'error'; destroy(err) emits it", "[net][socket]") {
+TEST_CASE("destroy(): sync state, one 'close'(false), no 'error', destroy(err) emits it", "[net][socket]") {
   Trace trace;
   auto a = net::Socket::create();
   a->on(net::events::close, [&](bool e) { trace("a close " + flag(e)); });
@@ -304,7 +304,7 @@ TEST_CASE("setEncoding keeps a euro split over three chunks whole and ends a par
   CHECK(trace.lines[0].rfind("data \u20ac", 0) == 0);
 }
 
-TEST_CASE("pause() stops reading from the kernel; resume() delivers what waited, coalesced", "[net][socket]") {
+TEST_CASE("pause() stops reading from the kernel, resume() delivers what waited, coalesced", "[net][socket]") {
   Trace trace;
   net::ServerPtr server;
   server = serve({}, [&](const net::SocketPtr& s) {

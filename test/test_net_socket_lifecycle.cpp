@@ -92,7 +92,7 @@ int sockopt(int fd, int level, int name) {
 // Node v20: a server doing setTimeout(300, destroy) and end(32 MiB) to a client that
 // reads 512 KiB then pauses 50 ms gets no 'timeout' while the queue drains (one comes
 // once writableLength is 0, with the rest in the kernel) and the client gets every byte.
-TEST_CASE("idle timeout: a draining write queue is activity; 32 MiB to a slow reader arrives whole",
+TEST_CASE("idle timeout: a draining write queue is activity, 32 MiB to a slow reader arrives whole",
           "[net][socket][timeout]") {
   constexpr std::size_t total = std::size_t{32} << 20;
   constexpr std::size_t step = std::size_t{512} << 10;

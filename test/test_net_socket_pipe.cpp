@@ -252,7 +252,7 @@ TEST_CASE("pipe(): a destination's 'error' nobody else hears is still raised as 
 }
 
 // s6: 'pipe' and 'unpipe' on two destinations, unpipe(d1), unpipe(d1) again, unpipe().
-TEST_CASE("pipe() emits 'pipe'; unpipe(dest) and unpipe() emit 'unpipe' and pause when nothing is left",
+TEST_CASE("pipe() emits 'pipe', unpipe(dest) and unpipe() emit 'unpipe' and pause when nothing is left",
           "[net][socket][pipe]") {
   Lines trace;
   run([&]() -> asio::awaitable<void> {

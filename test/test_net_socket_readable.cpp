@@ -65,7 +65,7 @@ std::function<void(const net::SocketPtr&)> write_then_end_on_ack(std::string fir
 }  // namespace
 
 // s.on('readable', () => { log('readable len', ...); while ((ch = s.read()) !== null) {...; s.write('ack')} ...})
-TEST_CASE("a 'readable' listener switches to paused mode; read() returns what is buffered, then null; 'readable' "
+TEST_CASE("a 'readable' listener switches to paused mode, read() returns what is buffered, then null, 'readable' "
           "fires again at the end, before 'end'",
           "[net][socket][readable]") {
   Trace trace;
@@ -316,7 +316,7 @@ TEST_CASE("readableLength counts what arrives after pause() in flowing mode", "[
 
 // 'data' and 'readable' listeners: read() emits 'data'; removeAllListeners('readable') and
 // resume() flow again from the next tick.
-TEST_CASE("with 'readable' and 'data' listeners read() emits 'data'; removing 'readable' and resume() flows again",
+TEST_CASE("with 'readable' and 'data' listeners read() emits 'data', removing 'readable' and resume() flows again",
           "[net][socket][readable]") {
   Trace trace;
   exchange(
@@ -459,7 +459,7 @@ TEST_CASE("read(0) starts reading into the buffer without consuming", "[net][soc
                                                 "read \"xyz\" len 0", "server end", "server close"});
 }
 
-TEST_CASE("read(size) above readableHighWaterMark raises it to a power of two; above 1 GiB it throws",
+TEST_CASE("read(size) above readableHighWaterMark raises it to a power of two, above 1 GiB it throws",
           "[net][socket][readable]") {
   auto s = net::Socket::create();
   CHECK(s->readableHighWaterMark() == 16384);

@@ -88,7 +88,7 @@ TEST_CASE("once: an 'error' that comes first fails the wait with it", "[once][ne
   });
 }
 
-TEST_CASE("once: several arguments come as a tuple; awaiting 'error' gives the Error", "[once]") {
+TEST_CASE("once: several arguments come as a tuple, awaiting 'error' gives the Error", "[once]") {
   berth::test::run_coro_on_loop([]() -> asio::awaitable<void> {
     EventEmitter emitter;
     emit_later(emitter, pair_event, 1ms, 1, std::string("two"));

@@ -16,7 +16,7 @@ TEST_CASE("a pending setTimeout keeps the loop alive and fires once", "[timer]")
   CHECK(std::chrono::steady_clock::now() - start >= 30ms);
 }
 
-TEST_CASE("an unref'd timer does not keep the loop alive; clearTimeout cancels", "[timer]") {
+TEST_CASE("an unref'd timer does not keep the loop alive, clearTimeout cancels", "[timer]") {
   int fired = 0;
   auto t = berth::setTimeout([&] { ++fired; }, 50ms);
   t->unref();

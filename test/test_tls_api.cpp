@@ -313,7 +313,7 @@ TEST_CASE("an SNICallback error, given at once, later, or thrown, or a second an
   }
 }
 
-TEST_CASE("the handshake timeout strikes while SNICallback has not answered; its late answer does nothing",
+TEST_CASE("the handshake timeout strikes while SNICallback has not answered, its late answer does nothing",
           "[tls][tls_api][sni]") {
   // probe8 sniTimeout
   Trace trace;
@@ -392,7 +392,7 @@ void wrap_run(Trace& trace, bool connected) {
 
 }  // namespace
 
-TEST_CASE("tls::connect({socket}) over a connected net::Socket: the handshake starts at once, no 'connect'; the "
+TEST_CASE("tls::connect({socket}) over a connected net::Socket: the handshake starts at once, no 'connect', the "
           "wrapped socket emits nothing but 'close'",
           "[tls][tls_api][wrap]") {
   // probe8 socketConnected. Node's raw 'close' comes just before the TLSSocket's; berth's

@@ -107,7 +107,7 @@ TEST_CASE("a server that requires a client certificate: one from its CA is autho
   }
 }
 
-TEST_CASE("handshakeTimeout: 'tlsClientError' ERR_TLS_HANDSHAKE_TIMEOUT, the listener destroys; without a listener "
+TEST_CASE("handshakeTimeout: 'tlsClientError' ERR_TLS_HANDSHAKE_TIMEOUT, the listener destroys, without a listener "
           "the server destroys the socket",
           "[tls][tls_server]") {
   for (bool listen : {true, false}) {

@@ -163,7 +163,7 @@ TEST_CASE("a server that closes before the handshake: 'end', then ECONNRESET wit
   CHECK(message == "Client network socket disconnected before secure TLS connection was established");
 }
 
-TEST_CASE("end() on a TLS socket: close_notify then FIN; half-open peers answer after 'end'", "[tls][tls_socket]") {
+TEST_CASE("end() on a TLS socket: close_notify then FIN, half-open peers answer after 'end'", "[tls][tls_socket]") {
   Trace trace;
   tls::ServerPtr server;
   auto server_options = tls_server_options(certs().server);
