@@ -1,9 +1,9 @@
 // net::Socket::pipe() and unpipe() as Node v20's Readable.pipe: backpressure over one or
 // several destinations, the cleanup when a destination closes, finishes or errors or a
 // source ends, and the 'pipe'/'unpipe' events. Every expected trace is what Node v20.20.2
-// printed for the same scenario over loopback (the probe, pipe.js, is quoted per case:
-// each `pair()` is a connected client and the server's socket for it; a "congested"
-// destination is a client whose peer does not read, with 4 MiB queued).
+// printed for the same scenario over loopback (the probe is test/net_probes/pipe.js, its
+// scenario named per case: each `pair()` is a connected client and the server's socket
+// for it; a "congested" destination is a client whose peer does not read, with 4 MiB queued).
 
 #include <asio/co_spawn.hpp>
 #include <asio/steady_timer.hpp>
@@ -396,7 +396,7 @@ TEST_CASE("pipe() of a null destination throws ERR_INVALID_ARG_TYPE", "[net][soc
 
 // A congested destination that is ending no longer needs a drain (Node's getter): pipe()
 // resumes the source, and the next chunk's write-after-end destroys the destination.
-// Node v20 (probe: d.dest.once('error', ...); d.dest.end(); src.peer.pipe(d.dest); 'q').
+// Node v20, probe s10.
 TEST_CASE("pipe() into a congested destination that is ending flows, and unpipes at its write-after-end error",
           "[net][socket][pipe]") {
   Lines trace;
@@ -430,8 +430,7 @@ TEST_CASE("pipe() into a congested destination that is ending flows, and unpipes
 
 // Node's pipe closure keeps its destination alive: a never-connected socket nobody else
 // holds still gets the data (and fails it with ERR_SOCKET_CLOSED), and the source then
-// pauses with the rest buffered. Node v20 (probe: (() => { const dest = new net.Socket();
-// dest.on('error', ...); src.peer.pipe(dest); })(); 'hi', then 'more').
+// pauses with the rest buffered. Node v20, probe s11.
 TEST_CASE("pipe() keeps a destination nobody else holds alive: its data is never dropped silently",
           "[net][socket][pipe]") {
   Lines trace;
