@@ -1547,10 +1547,13 @@ std::optional<std::string> Socket::remoteFamily() const {
 // added, removed together by the cleanup its 'unpipe' listener runs.
 
 namespace {
-bool same_socket(const std::weak_ptr<Socket>& a, const Socket* b) {
-  // Compared by address while alive; an expired one matches nothing (its address may be reused).
-  auto locked = a.lock();
-  return locked && locked.get() == b;
+// The first of `pipes` that is `dest`, compared by address while alive; an expired one
+// matches nothing (its address may be reused).
+std::vector<std::weak_ptr<Socket>>::iterator find_pipe(std::vector<std::weak_ptr<Socket>>& pipes, const Socket* dest) {
+  return std::find_if(pipes.begin(), pipes.end(), [dest](const std::weak_ptr<Socket>& pipe) {
+    auto locked = pipe.lock();
+    return locked && locked.get() == dest;
+  });
 }
 }  // namespace
 
@@ -1656,16 +1659,12 @@ void Socket::pipe_refused(const std::shared_ptr<PipeLink>& link, Socket& dest) {
   if (!link->cleaned_up) {
     // If the user unpiped during dest.write(), waiting on it would stall this socket.
     Piping& state = *piping_;
-    auto piped = [&] {
-      for (const auto& pipe : state.pipes)
-        if (same_socket(pipe, &dest)) return true;
-      return false;
-    };
-    if (state.pipes.size() == 1 && same_socket(state.pipes[0], &dest)) {
+    bool piped = find_pipe(state.pipes, &dest) != state.pipes.end();
+    if (piped && state.pipes.size() == 1) {
       state.await_drain.assign(1, &dest);
       state.awaiting = true;
       state.multi = false;
-    } else if (state.pipes.size() > 1 && piped()) {
+    } else if (piped && state.pipes.size() > 1) {
       if (std::find(state.await_drain.begin(), state.await_drain.end(), &dest) == state.await_drain.end())
         state.await_drain.push_back(&dest);
     }
@@ -1722,8 +1721,7 @@ Socket& Socket::unpipe(const SocketPtr& destination) {
     return *this;
   }
   auto& pipes = piping_->pipes;
-  auto found = std::find_if(pipes.begin(), pipes.end(),
-                            [&](const std::weak_ptr<Socket>& pipe) { return same_socket(pipe, destination.get()); });
+  auto found = find_pipe(pipes, destination.get());
   if (found == pipes.end()) return *this;
   pipes.erase(found);
   if (pipes.empty()) pause();
